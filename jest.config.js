@@ -1,0 +1,24 @@
+// Two projects: fast pure unit tests, and integration tests that start their own local
+// control plane (kube-apiserver + etcd) per test file. Integration files run one at a time
+// (maxWorkers is set by the Makefile/CI) because each starts several processes.
+const esm = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    // isolatedModules: transpile only; `npm run typecheck` does the type checking once.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { displayName: 'unit', ...esm, testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      displayName: 'integration',
+      ...esm,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testTimeout: 180000,
+    },
+  ],
+};
