@@ -159,16 +159,24 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         const body = await httpsGet(`${server}/readyz`, pki.caCert);
         return body.trim() === 'ok';
       },
-      { timeout: 60_000, interval: 200, message: `kube-apiserver on ${server} (log: ${dir}/kube-apiserver.log)` },
+      {
+        timeout: 60_000,
+        interval: 200,
+        message: `kube-apiserver on ${server} (log: ${dir}/kube-apiserver.log)`,
+      },
     );
   };
   await startApi();
 
   writeFileSync(files.kubeconfig, kubeconfigYaml(server, pki.caCert, 'admin', ADMIN_TOKEN));
   const kubectl = async (args: string[], o: { kubeconfig?: string; input?: string } = {}) => {
-    const child = run(join(binDir, 'kubectl'), [`--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`, ...args], {
-      maxBuffer: 256 << 20,
-    });
+    const child = run(
+      join(binDir, 'kubectl'),
+      [`--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`, ...args],
+      {
+        maxBuffer: 256 << 20,
+      },
+    );
     if (o.input !== undefined) {
       child.child.stdin?.end(o.input);
     }
@@ -181,7 +189,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   if ((opts.ownCrds ?? true) && safeList(ownDir).some((f) => f.endsWith('.yaml'))) crdPaths.push(ownDir);
   crdPaths.push(...(opts.extraCrds ?? []));
   if (crdPaths.length > 0) {
-    await kubectl(['apply', '--server-side', '--field-manager=test-harness', ...crdPaths.flatMap((p) => ['-f', p])]);
+    await kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager=test-harness',
+      ...crdPaths.flatMap((p) => ['-f', p]),
+    ]);
     await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
   }
 
@@ -204,7 +217,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     async serviceAccountKubeconfig(namespace, saName) {
       const token = (await kubectl(['create', 'token', '-n', namespace, saName, '--duration=24h'])).trim();
       const path = join(dir, `kubeconfig-${namespace}-${saName}`);
-      writeFileSync(path, kubeconfigYaml(server, pki.caCert, `system:serviceaccount:${namespace}:${saName}`, token));
+      writeFileSync(
+        path,
+        kubeconfigYaml(server, pki.caCert, `system:serviceaccount:${namespace}:${saName}`, token),
+      );
       return path;
     },
     async stopApiServer(signal: NodeJS.Signals = 'SIGTERM') {
@@ -246,12 +262,16 @@ function kubeconfigYaml(server: string, ca: string, user: string, token: string)
 async function httpsGet(url: string, ca: string): Promise<string> {
   const https = await import('node:https');
   return new Promise((resolveBody, reject) => {
-    const req = https.get(url, { ca, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, timeout: 2_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolveBody(body));
-    });
+    const req = https.get(
+      url,
+      { ca, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, timeout: 2_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolveBody(body));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });

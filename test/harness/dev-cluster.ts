@@ -9,7 +9,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane } from './control-plane.js';
 
-const root = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mce-maestro-operator', 'dev-cluster');
+const root = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'mce-maestro-operator',
+  'dev-cluster',
+);
 const pidsFile = join(root, 'pids.json');
 const kubeconfig = join(root, 'kubeconfig');
 
@@ -61,7 +65,8 @@ async function down(): Promise<void> {
 const cmd = process.argv[2];
 if (cmd === 'up') await up();
 else if (cmd === 'down') await down();
-else if (cmd === 'status') console.log(readPids().length > 0 ? `running; kubeconfig: ${kubeconfig}` : 'not running');
+else if (cmd === 'status')
+  console.log(readPids().length > 0 ? `running; kubeconfig: ${kubeconfig}` : 'not running');
 else {
   console.error('usage: dev-cluster.ts up|down|status');
   process.exit(2);

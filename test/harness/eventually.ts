@@ -4,7 +4,11 @@
  */
 export async function eventually<T>(
   fn: () => T | Promise<T>,
-  { timeout = 20_000, interval = 250, message = 'condition' }: { timeout?: number; interval?: number; message?: string } = {},
+  {
+    timeout = 20_000,
+    interval = 250,
+    message = 'condition',
+  }: { timeout?: number; interval?: number; message?: string } = {},
 ): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeout;
   let last: unknown = new Error(`${message}: never evaluated`);
@@ -29,7 +33,11 @@ export async function eventually<T>(
  */
 export async function consistently(
   fn: () => boolean | Promise<boolean>,
-  { duration = 2_000, interval = 200, message = 'condition' }: { duration?: number; interval?: number; message?: string } = {},
+  {
+    duration = 2_000,
+    interval = 200,
+    message = 'condition',
+  }: { duration?: number; interval?: number; message?: string } = {},
 ): Promise<void> {
   const until = Date.now() + duration;
   while (Date.now() < until) {

@@ -11,7 +11,7 @@ import { openSync, closeSync } from 'node:fs';
 const GUARD = [
   'parent=$1; shift',
   '"$@" & child=$!',
-  'trap \'kill -TERM $child 2>/dev/null; wait $child; exit $?\' TERM INT',
+  "trap 'kill -TERM $child 2>/dev/null; wait $child; exit $?' TERM INT",
   'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done',
   'kill -TERM $child 2>/dev/null',
   'wait $child',
@@ -38,9 +38,15 @@ export interface SpawnOptions {
 }
 
 /** Starts `command args…` in its own process group under the parent-death guard. */
-export function spawnManaged(name: string, command: string, args: string[], opts: SpawnOptions = {}): ManagedProcess {
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  opts: SpawnOptions = {},
+): ManagedProcess {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
-  const stdio: ('ignore' | 'inherit' | number)[] = fd === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd];
+  const stdio: ('ignore' | 'inherit' | number)[] =
+    fd === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd];
   const parent = opts.parentPid ?? process.pid;
   const child: ChildProcess =
     parent === 0
