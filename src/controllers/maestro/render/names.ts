@@ -1,0 +1,73 @@
+/**
+ * Fixed names and ports. Operand names are the ones MCE's maestro-preview chart uses
+ * (backplane-operator `pkg/templates/charts/toggle/maestro/`) so MCE runbooks apply and a hub
+ * that ran maestro-preview keeps its database; MQTT names follow maestro `charts/maestro-server`.
+ */
+
+export const names = {
+  serviceAccount: 'maestro',
+  deployment: 'maestro',
+  restService: 'maestro',
+  grpcService: 'maestro-grpc',
+  metricsService: 'maestro-metrics',
+  podDisruptionBudget: 'maestro',
+  dbStatefulSet: 'maestro-db',
+  dbService: 'maestro-db',
+  /** MCE's generated DB Secret (keys host, port, name, user, password); never regenerated. */
+  dbSecret: 'maestro-db-config',
+  dbVolumeClaimTemplate: 'maestro-db-data',
+  dbNetworkPolicy: 'maestro-db',
+  mqttDeployment: 'maestro-mqtt',
+  mqttService: 'maestro-mqtt',
+  mqttConfigMap: 'maestro-mqtt',
+  mqttRoute: 'maestro-mqtt',
+  /** Maestro's broker config (`config.yaml`), mounted at /secrets/mqtt as the chart does. */
+  mqttClientConfigSecret: 'maestro-mqtt',
+  /** The generated MQTT CA (ca.crt, ca.key); never regenerated. */
+  mqttCaSecret: 'maestro-mqtt-ca',
+  /** Mosquitto's serving certificate (ca.crt, tls.crt, tls.key). */
+  mqttServerCertSecret: 'maestro-mqtt-certs',
+  /** The Maestro server's MQTT client certificate, identity `maestro` (chart: maestro-server-certs). */
+  maestroClientCertSecret: 'maestro-server-certs',
+  serviceMonitor: 'maestro',
+  prometheusRole: 'maestro-prometheus',
+} as const;
+
+/** The OCM hub namespace of ClusterManager `cluster-manager` in Default mode. */
+export const OCM_HUB_NAMESPACE = 'open-cluster-management-hub';
+/** The cluster-manager gRPC server ("conductor") as ocm renders it: `<clusterManager>-grpc-server`. */
+export const CONDUCTOR_NAME = 'cluster-manager-grpc-server';
+/** Pod label of the conductor (ocm `manifests/cluster-manager/management/grpc-server/deployment.yaml`). */
+export const CONDUCTOR_POD_LABELS = { app: CONDUCTOR_NAME } as const;
+/** ConfigMap the conductor mounts (optional) for its server and DB settings. */
+export const GRPC_SERVER_CONFIG = 'grpc-server-config';
+/** Route name MCE uses and managedcluster-import-controller reads for the gRPC bootstrap URL. */
+export const GRPC_SERVER_ROUTE = 'grpc-server';
+/** Our NodePort Service for the conductor (ocm renders only ClusterIP and LoadBalancer). */
+export const GRPC_SERVER_NODEPORT_SERVICE = 'maestro-grpc-server-nodeport';
+/** Extra egress for the conductor when ocm's hub NetworkPolicies are on. */
+export const CONDUCTOR_DB_EGRESS_POLICY = 'maestro-grpc-server-db-egress';
+
+/** Ports of `maestro server` (pkg/config/*.go defaults, chart values). */
+export const ports = {
+  http: 8000,
+  grpc: 8090,
+  health: 8083,
+  metrics: 8080,
+  postgresql: 5432,
+  /** MQTT over TLS (IANA 8883). */
+  mqttTls: 8883,
+  /** The conductor's gRPC port (ocm grpc-server Service targetPort). */
+  conductor: 8090,
+} as const;
+
+/** Embedded database identity, as MCE writes it (`ensureMaestroDatabaseSecret`). */
+export const EMBEDDED_DB_USER = 'maestro';
+export const EMBEDDED_DB_NAME = 'maestro';
+
+/** MQTT identity (certificate CN, Mosquitto username) of the Maestro server. */
+export const MQTT_SERVER_IDENTITY = 'maestro';
+/** Maestro's source id (`--source-id`, default `maestro`), the second topic level. */
+export const MAESTRO_SOURCE_ID = 'maestro';
+/** Shared-subscription group for status events (maestro `test/e2e/setup/rosa/setup/maestro.sh`). */
+export const SHARED_SUBSCRIPTION_GROUP = 'statussubscribers';

@@ -1,0 +1,45 @@
+/**
+ * The operand namespace and the ServiceAccount all operand pods use. No Role is bound to it: with
+ * the default mock gRPC authn the Maestro server builds no Kubernetes client
+ * (cmd/maestro/environments/framework.go), PostgreSQL and Mosquitto never call the API, and pods
+ * don't mount a token. Least privilege is no privilege.
+ */
+import type { V1Namespace, V1ServiceAccount } from '@kubernetes/client-node';
+import type { RenderContext } from './context.js';
+import { objectMeta } from './metadata.js';
+import { names } from './names.js';
+import type { KubeObject, RenderedObject } from './types.js';
+
+/** Labels enforcing the restricted Pod Security profile every operand pod meets. */
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+} as const;
+
+/** On OpenShift, lets the platform Prometheus scrape the namespace (with the RBAC in monitoring.ts). */
+export const CLUSTER_MONITORING_LABEL = 'openshift.io/cluster-monitoring';
+
+/** Namespace (retained data when retainDataOnDisable) and ServiceAccount. */
+export function renderNamespaceAndServiceAccount(ctx: RenderContext): RenderedObject[] {
+  const { capabilities } = ctx.input;
+  const monitoring = capabilities.openshift && capabilities.serviceMonitors;
+  const namespace: V1Namespace & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: objectMeta(ctx.namespace, undefined, 'namespace', {
+      ...POD_SECURITY_LABELS,
+      ...(monitoring ? { [CLUSTER_MONITORING_LABEL]: 'true' } : {}),
+    }),
+  };
+  const serviceAccount: V1ServiceAccount & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: objectMeta(names.serviceAccount, ctx.namespace, 'server'),
+    automountServiceAccountToken: false,
+  };
+  return [
+    { object: namespace, plane: 'control', retained: ctx.spec.retainDataOnDisable },
+    { object: serviceAccount, plane: 'control', retained: false },
+  ];
+}

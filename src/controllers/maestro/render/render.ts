@@ -1,0 +1,56 @@
+/**
+ * `renderMaestro`: the pure function from settings to desired state. Files per concern build the
+ * objects; this one orders them, applies the ownership rules and collects what status needs.
+ */
+import { buildContext } from './context.js';
+import { renderDatabaseNetworkPolicy, renderEmbeddedDatabase } from './database.js';
+import { renderedStatus } from './endpoints.js';
+import { clusterManagerApply, renderConductorObjects } from './grpc-conductor.js';
+import { mayOwn, mceOwnerReference, withOwner } from './labels.js';
+import { renderMonitoring } from './monitoring.js';
+import { renderBrokerClientConfig, renderEmbeddedBroker } from './mqtt-broker.js';
+import { renderNamespaceAndServiceAccount } from './namespace-rbac.js';
+import { retainedObjects } from './prune.js';
+import { renderServer } from './server.js';
+import type { RenderedObject, RenderInput, RenderResult } from './types.js';
+
+/**
+ * Renders every object Maestro needs for `input`, in apply order. Pure: same input, same output;
+ * no I/O, no clock, no randomness. Throws `InvalidMaestroSettingsError` (with field errors) when
+ * `validateMaestroSettings` would fail, and a plain Error when generated material the controller
+ * must supply (database credentials, MQTT TLS material) is missing.
+ *
+ * Ownership: every object gets a non-controller owner reference to the MCE, except retained data
+ * (while retainDataOnDisable) and objects on another API server than the MCE (split plane).
+ */
+export function renderMaestro(input: RenderInput): RenderResult {
+  const ctx = buildContext(input);
+  const { spec } = ctx;
+
+  const objects: RenderedObject[] = [...renderNamespaceAndServiceAccount(ctx)];
+  if (spec.database.type === 'Embedded') {
+    objects.push(...renderEmbeddedDatabase(ctx), renderDatabaseNetworkPolicy(ctx));
+  }
+  if (spec.transport === 'mqtt') {
+    objects.push(renderBrokerClientConfig(ctx));
+    if (spec.broker.type === 'Embedded') {
+      if (!input.generated.mqtt) throw new Error('MQTT TLS material was not supplied to render');
+      objects.push(...renderEmbeddedBroker(ctx, input.generated.mqtt));
+    }
+  }
+  objects.push(...renderServer(ctx), ...renderMonitoring(ctx));
+  if (spec.transport === 'grpc') objects.push(...renderConductorObjects(ctx));
+
+  const owner = mceOwnerReference(input.mce);
+  const owned = objects.map((o) => ({
+    ...o,
+    object: withOwner(o.object, !o.retained && mayOwn(o.plane, input.sameApiServerAsMce) ? owner : undefined),
+  }));
+
+  return {
+    objects: owned,
+    clusterManager: spec.transport === 'grpc' ? clusterManagerApply(ctx) : null,
+    status: renderedStatus(ctx),
+    retained: retainedObjects(spec),
+  };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultMaestroSpec, maestroSpecSchema } from '../../../src/api/maestro.js';
+import {
+  PRUNABLE_KINDS,
+  PRUNE_LABEL_SELECTOR,
+  renderDisabled,
+  renderMaestro,
+  selectPrunable,
+  type ObjectRef,
+} from '../../../src/controllers/maestro/render/index.js';
+import { clusterManager, EXTERNAL_DB, renderInput } from './fixtures.js';
+
+describe('prune data', () => {
+  it('selects our objects by managed-by and part-of', () => {
+    expect(PRUNE_LABEL_SELECTOR).toBe(
+      'app.kubernetes.io/managed-by=mce-maestro-operator,app.kubernetes.io/part-of=maestro',
+    );
+  });
+
+  it('lists every kind render produces across modes', () => {
+    const produced = new Set<string>();
+    const variants = [
+      renderInput(),
+      renderInput({ spec: { transport: 'mqtt' } }),
+      renderInput({
+        routes: false,
+        openshift: false,
+        spec: { grpcServer: { exposure: 'NodePort', hostname: 'h.example.com' } },
+      }),
+      renderInput({
+        clusterManager: clusterManager({
+          registrationConfiguration: { featureGates: [{ feature: 'NetworkPolicies', mode: 'Enable' }] },
+        }),
+      }),
+    ];
+    for (const input of variants)
+      for (const { object } of renderMaestro(input).objects)
+        produced.add(`${object.apiVersion} ${object.kind}`);
+    const listed = new Set(PRUNABLE_KINDS.map((k) => `${k.apiVersion} ${k.kind}`));
+    expect([...produced].filter((k) => !listed.has(k))).toEqual([]);
+    expect([...listed].filter((k) => !produced.has(k))).toEqual([]);
+  });
+});
+
+describe('selectPrunable', () => {
+  const ref = (kind: string, name: string, namespace?: string): ObjectRef => ({
+    apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
+    kind,
+    name,
+    ...(namespace ? { namespace } : {}),
+  });
+
+  it('deletes what is no longer desired after switching mqtt -> grpc, keeping retained data', () => {
+    const spec = defaultMaestroSpec();
+    const desired = renderMaestro(renderInput());
+    const existing = [
+      ref('Deployment', 'maestro', 'maestro'),
+      ref('Deployment', 'maestro-mqtt', 'maestro'),
+      ref('Secret', 'maestro-mqtt-certs', 'maestro'),
+      ref('Secret', 'maestro-mqtt-ca', 'maestro'),
+      ref('Namespace', 'maestro'),
+    ];
+    expect(selectPrunable(existing, desired, spec)).toEqual([
+      ref('Deployment', 'maestro-mqtt', 'maestro'),
+      ref('Secret', 'maestro-mqtt-certs', 'maestro'),
+    ]);
+  });
+
+  it('keeps retained data when disabled, and nothing when retainDataOnDisable is false', () => {
+    const existing = [
+      ref('Namespace', 'maestro'),
+      ref('Secret', 'maestro-db-config', 'maestro'),
+      ref('Secret', 'maestro-mqtt-ca', 'maestro'),
+      ref('Deployment', 'maestro', 'maestro'),
+    ];
+    expect(selectPrunable(existing, null, defaultMaestroSpec())).toEqual([
+      ref('Deployment', 'maestro', 'maestro'),
+    ]);
+    expect(selectPrunable(existing, null, maestroSpecSchema.parse({ retainDataOnDisable: false }))).toEqual(
+      existing,
+    );
+  });
+
+  it('keeps a retained DB Secret after switching to an external database', () => {
+    const spec = maestroSpecSchema.parse({
+      database: { type: 'External', external: { secretRef: { name: 'x' } } },
+    });
+    const desired = renderMaestro(renderInput({ spec, external: { database: EXTERNAL_DB } }));
+    expect(selectPrunable([ref('Secret', 'maestro-db-config', 'maestro')], desired, spec)).toEqual([]);
+  });
+});
+
+describe('renderDisabled', () => {
+  it('retains data and releases our ClusterManager fields', () => {
+    const plan = renderDisabled(defaultMaestroSpec(), clusterManager());
+    expect(plan.retained.map((r) => `${r.kind}/${r.name}`)).toEqual([
+      'Namespace/maestro',
+      'Secret/maestro-db-config',
+      'Secret/maestro-mqtt-ca',
+    ]);
+    expect(plan.clusterManagerRelease).toEqual({
+      apiVersion: 'operator.open-cluster-management.io/v1',
+      kind: 'ClusterManager',
+      metadata: { name: 'cluster-manager' },
+    });
+  });
+});
