@@ -1,0 +1,52 @@
+export { planRollout } from './plan.js';
+export type {
+  AppliedRevision,
+  ApprovalGrant,
+  BudgetBreach,
+  ClusterObservation,
+  ClusterRef,
+  ClusterStart,
+  Direction,
+  FailureBudgetReport,
+  ForgivenFailures,
+  FrozenGroup,
+  GroupRef,
+  GroupSummary,
+  Halt,
+  Membership,
+  MembershipUpdate,
+  RemovedCluster,
+  RolloutInput,
+  RolloutMemo,
+  RolloutPhase,
+  RolloutPlan,
+  RolloutSummary,
+  StateCounts,
+  WaitReason,
+} from './types.js';
+export {
+  approvalGateSchema,
+  failurePolicySchema,
+  labelSelectorSchema,
+  maintenanceExclusionSchema,
+  maintenanceWindowSchema,
+  rolloutPolicySchema,
+  rolloutStrategySchema,
+  scheduleScopeSchema,
+} from './spec.js';
+export type {
+  ApprovalGate,
+  FailurePolicy,
+  LabelSelector,
+  MaintenanceExclusion,
+  MaintenanceWindow,
+  RolloutPolicy,
+  RolloutPolicyInput,
+  RolloutStrategy,
+  ScheduleScope,
+} from './spec.js';
+export { InvalidRolloutPolicyError, formatSpecError, validateRolloutPolicy } from './validate.js';
+export type { SpecError } from './validate.js';
+export { LATE_JOINERS_GROUP } from './fleet.js';
+export { computeOcmRollout, OcmRolloutError } from './ocm.js';
+export type { OcmClusterRolloutStatus, OcmRolloutInput, OcmRolloutResult, OcmStatus } from './ocm.js';
