@@ -18,7 +18,8 @@ export default {
       displayName: 'integration',
       ...esm,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
-      testTimeout: 180000,
+      // testTimeout is a global option in Jest, not a per-project one: set it in a setup file.
+      setupFilesAfterEnv: ['<rootDir>/test/harness/jest-integration-setup.ts'],
     },
   ],
 };

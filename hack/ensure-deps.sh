@@ -25,6 +25,7 @@ if want debian; then
   missing=()
   command -v pg_ctlcluster >/dev/null || [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || missing+=(postgresql)
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+  command -v mosquitto_sub >/dev/null || missing+=(mosquitto-clients)
   command -v promtool >/dev/null || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     say "apt-get install ${missing[*]} (Debian packages: real PostgreSQL, Mosquitto and promtool for tests)"
@@ -45,6 +46,7 @@ if want control-plane; then
   say "control plane (kube-apiserver, kubectl, etcd)"
   bash hack/build-control-plane.sh >/dev/null
   bash hack/upstream-crds.sh >/dev/null
+  bash hack/upstream-crds.sh capabilities >/dev/null
 fi
 if want maestro && [ -f hack/build-maestro.sh ]; then
   bash hack/build-maestro.sh >/dev/null

@@ -2,7 +2,13 @@
 # Collects the upstream CRDs the operator reads or writes from the Go modules that publish them,
 # at the versions pinned in hack/versions.env, into a cache directory keyed by those versions:
 #
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/crds-<hash of versions>/*.yaml
+#   hack/upstream-crds.sh                -> ${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/crds-<hash>/*.yaml
+#   hack/upstream-crds.sh capabilities   -> .../crds-capabilities-<hash>/*.yaml
+#
+# The default set is what every local control plane installs. `capabilities` are the optional
+# APIs the operator discovers (route.openshift.io Routes, monitoring.coreos.com ServiceMonitors):
+# kept apart so the default control plane does not serve them and tests of the "not served"
+# paths stay honest; tests that need them pass the directory to startControlPlane({ extraCrds }).
 #
 # Nothing is copied into the repository. Prints the directory on the last line of stdout.
 set -euo pipefail
@@ -12,47 +18,76 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
 say() { printf '[upstream-crds] %s\n' "$*" >&2; }
 
-key=$(printf '%s\n' "$OCM_API_VERSION" "$CLUSTER_LIFECYCLE_API_VERSION" "$BACKPLANE_OPERATOR_VERSION" | sha256sum | cut -c1-12)
-out="${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/crds-$key"
-if [ -f "$out/.complete" ]; then
-  echo "$out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "go is not installed; it is needed once to download the upstream CRD modules"; exit 1; }
-# These repositories publish pseudo-versions the checksum database may not know; the module
-# proxy still serves them, and the files are read, never compiled.
-export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/stolostron" GOFLAGS=-mod=mod
+# Prints the cache directory for a set and exits when it is already complete.
+cache_dir() {
+  local name=$1
+  shift
+  out="${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/$name-$(printf '%s\n' "$@" | sha256sum | cut -c1-12)"
+  if [ -f "$out/.complete" ]; then
+    echo "$out"
+    exit 0
+  fi
+  command -v go >/dev/null || { say "go is not installed; it is needed once to download the CRD modules"; exit 1; }
+}
 moddir() {
   (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
 }
-say "downloading open-cluster-management.io/api@$OCM_API_VERSION, cluster-lifecycle-api@$CLUSTER_LIFECYCLE_API_VERSION, backplane-operator@$BACKPLANE_OPERATOR_VERSION"
-ocm=$(moddir "open-cluster-management.io/api@$OCM_API_VERSION")
-cla=$(moddir "github.com/stolostron/cluster-lifecycle-api@$CLUSTER_LIFECYCLE_API_VERSION")
-mce=$(moddir "github.com/stolostron/backplane-operator@$BACKPLANE_OPERATOR_VERSION")
+# Copies the files given as arguments into $out (named by `target_name`), then marks it complete.
+collect() {
+  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  for f in "$@"; do
+    [ -f "$f" ] || { say "missing in module: $f"; exit 1; }
+    cp "$f" "$out.tmp/$(target_name "$(basename "$f")")"
+  done
+  chmod -R u+w "$out.tmp"
+  touch "$out.tmp/.complete"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+  say "$(ls "$out" | wc -l) CRDs in $out"
+  echo "$out"
+}
 
-rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-# The add-on CRDs under addon/v1beta1 serve v1alpha1 (storage) and v1beta1, as hubs do.
-for f in \
-  "$ocm/cluster/v1/0000_00_clusters.open-cluster-management.io_managedclusters.crd.yaml" \
-  "$ocm/cluster/v1beta2/0000_00_clusters.open-cluster-management.io_managedclustersets.crd.yaml" \
-  "$ocm/cluster/v1beta2/0000_01_clusters.open-cluster-management.io_managedclustersetbindings.crd.yaml" \
-  "$ocm/cluster/v1beta1/0000_02_clusters.open-cluster-management.io_placements.crd.yaml" \
-  "$ocm/cluster/v1beta1/0000_03_clusters.open-cluster-management.io_placementdecisions.crd.yaml" \
-  "$ocm/addon/v1beta1/0000_00_addon.open-cluster-management.io_clustermanagementaddons.crd.yaml" \
-  "$ocm/addon/v1beta1/0000_01_addon.open-cluster-management.io_managedclusteraddons.crd.yaml" \
-  "$ocm/addon/v1beta1/0000_02_addon.open-cluster-management.io_addondeploymentconfigs.crd.yaml" \
-  "$ocm/addon/v1alpha1/0000_03_addon.open-cluster-management.io_addontemplates.crd.yaml" \
-  "$ocm/operator/v1/0000_00_operator.open-cluster-management.io_klusterlets.crd.yaml" \
-  "$ocm/operator/v1/0000_01_operator.open-cluster-management.io_clustermanagers.crd.yaml" \
-  "$ocm/work/v1/0000_00_work.open-cluster-management.io_manifestworks.crd.yaml" \
-  "$cla/klusterletconfig/v1alpha1/config.open-cluster-management.io_klusterletconfigs.crd.yaml" \
-  "$mce/config/crd/bases/multicluster.openshift.io_multiclusterengines.yaml"; do
-  [ -f "$f" ] || { say "missing in module: $f"; exit 1; }
-  cp "$f" "$out.tmp/$(basename "$f" | sed 's/^0000_0[0-9]_//; s/\.crd\.yaml$/.yaml/')"
-done
-chmod -R u+w "$out.tmp"
-touch "$out.tmp/.complete"
-rm -rf "$out" && mv "$out.tmp" "$out"
-say "$(ls "$out" | wc -l) CRDs in $out"
-echo "$out"
+case "${1:-}" in
+  "")
+    cache_dir crds "$OCM_API_VERSION" "$CLUSTER_LIFECYCLE_API_VERSION" "$BACKPLANE_OPERATOR_VERSION"
+    # These repositories publish pseudo-versions the checksum database may not know; the module
+    # proxy still serves them, and the files are read, never compiled.
+    export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/stolostron" GOFLAGS=-mod=mod
+    say "downloading open-cluster-management.io/api@$OCM_API_VERSION, cluster-lifecycle-api@$CLUSTER_LIFECYCLE_API_VERSION, backplane-operator@$BACKPLANE_OPERATOR_VERSION"
+    ocm=$(moddir "open-cluster-management.io/api@$OCM_API_VERSION")
+    cla=$(moddir "github.com/stolostron/cluster-lifecycle-api@$CLUSTER_LIFECYCLE_API_VERSION")
+    mce=$(moddir "github.com/stolostron/backplane-operator@$BACKPLANE_OPERATOR_VERSION")
+    target_name() { sed 's/^0000_0[0-9]_//; s/\.crd\.yaml$/.yaml/' <<<"$1"; }
+    # The add-on CRDs under addon/v1beta1 serve v1alpha1 (storage) and v1beta1, as hubs do.
+    collect \
+      "$ocm/cluster/v1/0000_00_clusters.open-cluster-management.io_managedclusters.crd.yaml" \
+      "$ocm/cluster/v1beta2/0000_00_clusters.open-cluster-management.io_managedclustersets.crd.yaml" \
+      "$ocm/cluster/v1beta2/0000_01_clusters.open-cluster-management.io_managedclustersetbindings.crd.yaml" \
+      "$ocm/cluster/v1beta1/0000_02_clusters.open-cluster-management.io_placements.crd.yaml" \
+      "$ocm/cluster/v1beta1/0000_03_clusters.open-cluster-management.io_placementdecisions.crd.yaml" \
+      "$ocm/addon/v1beta1/0000_00_addon.open-cluster-management.io_clustermanagementaddons.crd.yaml" \
+      "$ocm/addon/v1beta1/0000_01_addon.open-cluster-management.io_managedclusteraddons.crd.yaml" \
+      "$ocm/addon/v1beta1/0000_02_addon.open-cluster-management.io_addondeploymentconfigs.crd.yaml" \
+      "$ocm/addon/v1alpha1/0000_03_addon.open-cluster-management.io_addontemplates.crd.yaml" \
+      "$ocm/operator/v1/0000_00_operator.open-cluster-management.io_klusterlets.crd.yaml" \
+      "$ocm/operator/v1/0000_01_operator.open-cluster-management.io_clustermanagers.crd.yaml" \
+      "$ocm/work/v1/0000_00_work.open-cluster-management.io_manifestworks.crd.yaml" \
+      "$cla/klusterletconfig/v1alpha1/config.open-cluster-management.io_klusterletconfigs.crd.yaml" \
+      "$mce/config/crd/bases/multicluster.openshift.io_multiclusterengines.yaml"
+    ;;
+  capabilities)
+    cache_dir crds-capabilities "$OPENSHIFT_API_VERSION" "$PROMETHEUS_OPERATOR_VERSION"
+    # openshift/api has no tags (a pseudo-version); the files are read, never compiled.
+    export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/openshift" GOFLAGS=-mod=mod
+    say "downloading github.com/openshift/api@$OPENSHIFT_API_VERSION, prometheus-operator@$PROMETHEUS_OPERATOR_VERSION"
+    oapi=$(moddir "github.com/openshift/api@$OPENSHIFT_API_VERSION")
+    prom=$(moddir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
+    target_name() { sed 's/^routes\.crd\.yaml$/route.openshift.io_routes.yaml/' <<<"$1"; }
+    collect \
+      "$oapi/route/v1/zz_generated.crd-manifests/routes.crd.yaml" \
+      "$prom/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
+    ;;
+  *)
+    say "usage: $0 [capabilities]"
+    exit 2
+    ;;
+esac

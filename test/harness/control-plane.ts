@@ -172,7 +172,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const kubectl = async (args: string[], o: { kubeconfig?: string; input?: string } = {}) => {
     const child = run(
       join(binDir, 'kubectl'),
-      [`--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`, ...args],
+      [
+        `--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`,
+        // The default discovery cache (~/.kube/cache) is keyed by host:port, and ports get reused.
+        `--cache-dir=${join(dir, 'kube-cache')}`,
+        ...args,
+      ],
       {
         maxBuffer: 256 << 20,
       },

@@ -27,7 +27,8 @@ export async function startMosquitto(configure: (port: number, dir: string) => s
   // As root, mosquitto would drop to the `mosquitto` user and lose access to the temp files.
   const conf = `${configure(port, dir)}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`;
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
-  const proc = spawnManaged('mosquitto', '/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], {
+  // Under stdbuf, so its log reaches the file line by line rather than in blocks.
+  const proc = spawnManaged('mosquitto', 'stdbuf', ['-oL', '/usr/sbin/mosquitto', '-c', join(dir, 'mosquitto.conf')], {
     logFile: join(dir, 'mosquitto.log'),
   });
   await eventually(

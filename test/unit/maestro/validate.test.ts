@@ -35,6 +35,15 @@ describe('validateMaestroSettings', () => {
       expected: 'spec.database.external.secretRef.name: secret "x" lacks key db.password',
     },
     {
+      name: 'external DB password with a quote (Maestro would break its LISTEN connection)',
+      input: renderInput({
+        spec: externalDb,
+        external: { database: { ...EXTERNAL_DB, 'db.password': "ext'pa ss" } },
+      }),
+      expected:
+        'spec.database.external.secretRef.name: secret "x" key db.password must not contain \' or \\ (Maestro does not escape them in its connection string)',
+    },
+    {
       name: 'external DB port not a number',
       input: renderInput({ spec: externalDb, external: { database: { ...EXTERNAL_DB, 'db.port': 'five' } } }),
       expected:

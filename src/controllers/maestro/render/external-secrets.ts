@@ -50,6 +50,15 @@ export function parseExternalDatabase(
       message: `secret "${secretName}" key db.port must be a port number, got "${data['db.port']}"`,
     });
   }
+  // Maestro quotes the password into its LISTEN connection string as password='%s' without
+  // escaping (pkg/db/db_session/default.go), so a quote or backslash breaks status events while
+  // the server still reports healthy. Refuse them up front.
+  if (/['\\]/.test(data['db.password'] ?? '')) {
+    errors.push({
+      field,
+      message: `secret "${secretName}" key db.password must not contain ' or \\ (Maestro does not escape them in its connection string)`,
+    });
+  }
   const rawMode = data['db.sslmode']?.trim() || 'disable';
   const sslmode = SSL_MODES.find((m) => m === rawMode);
   if (!sslmode) {
