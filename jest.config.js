@@ -5,8 +5,8 @@ const esm = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    // isolatedModules: transpile only; `npm run typecheck` does the type checking once.
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
+    // tsconfig sets isolatedModules, so ts-jest transpiles file by file; `npm run typecheck` type-checks once.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testEnvironment: 'node',
 };

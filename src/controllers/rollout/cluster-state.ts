@@ -1,0 +1,52 @@
+/**
+ * What a rollout records on each cluster object it writes, in one annotation per kind of target,
+ * written in the same server-side apply as the change itself: which rollout and revision, the
+ * direction, when it started, and the value before the change (what a rollback restores). The
+ * controller rebuilds every cluster's state from these each reconcile; nothing lives only in memory.
+ */
+import { z } from 'zod';
+import type { TargetKind } from '../../api/agentrollout.js';
+
+export const STATE_ANNOTATION_PREFIX = 'rollout.maestro.multicluster.openshift.io/';
+
+/** Annotation key holding the state of one kind of target. */
+export function stateAnnotation(kind: TargetKind): string {
+  return `${STATE_ANNOTATION_PREFIX}${kind === 'addOn' ? 'addon' : kind}`;
+}
+
+/** The user's own KlusterletConfig selection before a rollout first took the cluster's slot. */
+export const ORIGINAL_CONFIG_ANNOTATION = `${STATE_ANNOTATION_PREFIX}original-klusterlet-config`;
+
+export const clusterRolloutStateSchema = z.object({
+  /** `namespace/name` of the AgentRollout. */
+  rollout: z.string(),
+  revision: z.string(),
+  direction: z.enum(['forward', 'rollback']),
+  /** Epoch milliseconds when the planner started it. */
+  startedAt: z.number().int(),
+  /** The value written for the target (config name, transport, add-on config), for reading back. */
+  value: z.string(),
+  /** The value before the rollout first changed this cluster ("" = nothing); a rollback restores it. */
+  previous: z.string(),
+  /** `generation` of the cluster's delivery object (e.g. `<cluster>-klusterlet`) when it started. */
+  workGeneration: z.number().int().optional(),
+});
+export type ClusterRolloutState = z.infer<typeof clusterRolloutStateSchema>;
+
+/** Parses a state annotation; `null` when absent or unreadable (then the cluster counts as untouched). */
+export function readClusterState(annotations: Record<string, string> | undefined, kind: TargetKind): ClusterRolloutState | null {
+  const raw = annotations?.[stateAnnotation(kind)];
+  if (!raw) return null;
+  try {
+    const parsed = clusterRolloutStateSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The annotation value for a state (compact JSON, stable key order). */
+export function writeClusterState(state: ClusterRolloutState): string {
+  const { rollout, revision, direction, startedAt, value, previous, workGeneration } = state;
+  return JSON.stringify({ rollout, revision, direction, startedAt, value, previous, ...(workGeneration === undefined ? {} : { workGeneration }) });
+}

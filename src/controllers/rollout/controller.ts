@@ -1,0 +1,71 @@
+/**
+ * The AgentRollout controller: informers on the data plane, one work-queue key per rollout, and
+ * event mapping from every object a rollout reads back (Placements and their decisions,
+ * ManagedClusters, klusterlet and observer ManifestWorks, ManagedClusterAddOns, configs) to the
+ * rollouts that cover it.
+ */
+import { AGENT_ROLLOUT_API_VERSION } from '../../api/agentrollout.js';
+import { PLACEMENT_LABEL } from '../../api/upstream/ocm.js';
+import { Controller, objectKey, type KubeObject } from '../../runtime/index.js';
+import type { ControllerFactory } from '../index.js';
+import { readClusterState } from './cluster-state.js';
+import { ROLLOUT_LABEL } from './labels.js';
+import { rolloutReconciler } from './reconcile.js';
+import { RolloutInformers } from './world.js';
+
+/** Reconciles of different rollouts run side by side; one rollout is never reconciled twice at once. */
+const WORKERS = 4;
+
+type Rollout = KubeObject & { spec?: { placementRef?: { name?: string } } };
+
+export const rolloutControllerFactory: ControllerFactory = (deps) => {
+  const logger = deps.logger.child({ component: 'agent-rollout' });
+  const world = new RolloutInformers(deps.planes.data, logger);
+  const clusterIndex = new Map<string, Set<string>>();
+  const controller = new Controller({
+    name: 'agentrollout',
+    workers: WORKERS,
+    logger,
+    reconcile: rolloutReconciler({
+      world,
+      data: deps.planes.data,
+      control: deps.planes.control,
+      recorder: deps.recorder,
+      clusterIndex,
+    }),
+  });
+
+  const all = () => world.rollouts.list().map((o) => objectKey(o));
+  const byPlacement = (namespace: string | undefined, placement: string | undefined) =>
+    (world.rollouts.list(namespace) as Rollout[])
+      .filter((r) => r.spec?.placementRef?.name === placement)
+      .map((r) => objectKey(r));
+  const byCluster = (cluster: string | undefined) => [...(clusterIndex.get(cluster ?? '') ?? [])];
+  const withRecords = (o: KubeObject) => {
+    const keys = new Set(byCluster(o.kind === 'ManagedCluster' ? o.metadata.name : o.metadata.namespace));
+    for (const kind of ['klusterlet', 'transport', 'addOn'] as const) {
+      const s = readClusterState(o.metadata.annotations, kind);
+      if (s) keys.add(s.rollout);
+    }
+    return [...keys];
+  };
+
+  controller
+    .watch(world.rollouts)
+    .watch(world.placements, (p) => byPlacement(p.metadata.namespace, p.metadata.name))
+    .watch(world.decisions, (d) => byPlacement(d.metadata.namespace, d.metadata.labels?.[PLACEMENT_LABEL]))
+    .watch(world.clusters, withRecords)
+    .watch(world.addOns, withRecords)
+    .watch(world.klusterletWorks, (w) => byCluster(w.metadata.namespace))
+    .watch(world.observerWorks, (w) => byCluster(w.metadata.namespace))
+    .watch(world.klusterletConfigs, all)
+    .watch(world.clusterManagementAddOns, all)
+    .watch(world.engines, all)
+    .watch(world.members, (cm) => {
+      const rollout = cm.metadata.labels?.[ROLLOUT_LABEL];
+      return rollout ? [`${cm.metadata.namespace}/${rollout}`] : [];
+    });
+
+  logger.debug({ apiVersion: AGENT_ROLLOUT_API_VERSION }, 'agent rollout controller configured');
+  return { informers: world.all(), controllers: [controller] };
+};

@@ -1,0 +1,99 @@
+/**
+ * Reads and writes the frozen membership ConfigMaps of a rollout revision (encoding in
+ * `membership.ts`). They live next to the AgentRollout on the data plane (they are API state of
+ * the rollout, not operand configuration) and carry an owner reference to it, so deleting the
+ * rollout removes them.
+ */
+import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
+import { PLANE_ANNOTATION } from '../../kube/planes.js';
+import type { KubeClient, KubeObject } from '../../runtime/index.js';
+import type { Membership } from '../../rollout/index.js';
+import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';
+import { appendMembers, decodeMembers, encodeMembers, MEMBERS_KEY, type MemberLine } from './membership.js';
+
+export const MEMBERS_LABEL = 'rollout.maestro.multicluster.openshift.io/members';
+export const REVISION_LABEL = 'rollout.maestro.multicluster.openshift.io/revision';
+
+type ConfigMap = KubeObject & { data?: Record<string, string> };
+
+export interface RolloutOwner {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export function chunkName(rollout: string, revision: string, index: number): string {
+  return `${rollout}-members-${revision}-${index}`;
+}
+
+/** Decodes cached chunks once per resourceVersion (a 200,000-line parse is not free). */
+export class MembershipCache {
+  private readonly decoded = new Map<string, { rv: string; members: Map<string, Membership> }>();
+
+  /** Members of `revision` from the chunk ConfigMaps (in index order), and the chunks' lines. */
+  read(chunks: readonly ConfigMap[], revision: string): { members: Map<string, Membership>; lines: MemberLine[][] } {
+    const members = new Map<string, Membership>();
+    const lines: MemberLine[][] = [];
+    for (const cm of chunks) {
+      const key = `${cm.metadata.namespace}/${cm.metadata.name}`;
+      const rv = cm.metadata.resourceVersion ?? '';
+      let entry = this.decoded.get(key);
+      if (!entry || entry.rv !== rv) {
+        const m = new Map<string, Membership>();
+        decodeMembers(cm.data?.[MEMBERS_KEY] ?? '', revision, m);
+        entry = { rv, members: m };
+        this.decoded.set(key, entry);
+      }
+      const chunkLines: MemberLine[] = [];
+      for (const [name, membership] of entry.members) {
+        members.set(name, membership);
+        chunkLines.push({ name, membership });
+      }
+      lines.push(chunkLines);
+    }
+    return { members, lines };
+  }
+
+  forget(keyPrefix: string): void {
+    for (const k of this.decoded.keys()) if (k.startsWith(keyPrefix)) this.decoded.delete(k);
+  }
+}
+
+/** The chunk ConfigMaps of a revision, ordered by index. */
+export function chunksOf(all: readonly KubeObject[], rollout: string, revision: string): ConfigMap[] {
+  return (all as ConfigMap[])
+    .filter((cm) => cm.metadata.labels?.[ROLLOUT_LABEL] === rollout && cm.metadata.labels?.[REVISION_LABEL] === revision)
+    .sort((a, b) => chunkIndex(a) - chunkIndex(b));
+}
+
+function chunkIndex(cm: ConfigMap): number {
+  return Number(cm.metadata.name?.split('-').pop() ?? 0);
+}
+
+/** Writes new members into chunks (filling the last, then new ones); returns the chunk count. */
+export async function writeMembers(
+  client: KubeClient,
+  owner: RolloutOwner,
+  revision: string,
+  existing: MemberLine[][],
+  added: MemberLine[],
+): Promise<number> {
+  const changed = appendMembers(existing, added);
+  for (const { index, lines } of changed) {
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: chunkName(owner.name, revision, index),
+        namespace: owner.namespace,
+        labels: { ...rolloutLabels(), [MEMBERS_LABEL]: 'true', [ROLLOUT_LABEL]: owner.name, [REVISION_LABEL]: revision },
+        annotations: { [PLANE_ANNOTATION]: 'data' },
+        ownerReferences: [
+          { apiVersion: AGENT_ROLLOUT_API_VERSION, kind: AGENT_ROLLOUT_KIND, name: owner.name, uid: owner.uid, blockOwnerDeletion: false },
+        ],
+      },
+      data: { [MEMBERS_KEY]: encodeMembers(lines) },
+    } as ConfigMap);
+  }
+  return Math.max(existing.length, ...changed.map((c) => c.index + 1));
+}

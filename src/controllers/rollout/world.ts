@@ -1,0 +1,190 @@
+/**
+ * The rollout controllers' view of the data plane: one informer per kind they read, with trimming
+ * transforms (zod `z.object` drops every unlisted field, so 200,000 ManagedClusters stay small),
+ * indexes for the lookups a reconcile makes, and a short-lived overlay of our own writes so a
+ * reconcile that runs before the watch has delivered them never starts a cluster twice.
+ */
+import type { z } from 'zod';
+import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
+import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
+import {
+  ADDON_API_VERSION,
+  clusterManagementAddOnSchema,
+  KLUSTERLET_CONFIG_API_VERSION,
+  klusterletConfigSchema,
+  MANAGED_CLUSTER_API_VERSION,
+  managedClusterAddOnSchema,
+  managedClusterSchema,
+  MANIFEST_WORK_API_VERSION,
+  manifestWorkSchema,
+  PLACEMENT_API_VERSION,
+  PLACEMENT_LABEL,
+  placementDecisionSchema,
+  placementSchema,
+  type ClusterManagementAddOn,
+  type KlusterletConfig,
+  type ManagedCluster,
+  type ManagedClusterAddOn,
+  type ManifestWork,
+  type Placement,
+  type PlacementDecision,
+} from '../../api/upstream/ocm.js';
+import { dropManagedFields, Informer, objectKey, type KubeClient, type KubeObject, type Logger } from '../../runtime/index.js';
+import { readClusterState, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
+import type { RolloutWorld } from './drivers/types.js';
+import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
+import { MEMBERS_LABEL } from './membership-store.js';
+import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
+
+/** Keeps objects that parse, trimmed to the schema; anything else as it came (minus managedFields). */
+function trimWith<S extends z.ZodType>(schema: S): (obj: KubeObject) => KubeObject {
+  return (obj) => {
+    const parsed = schema.safeParse(obj);
+    return parsed.success ? (parsed.data as KubeObject) : dropManagedFields(obj);
+  };
+}
+
+/** ManagedCluster annotations a rollout reads: ours and the klusterlet-config selection. */
+function trimClusterAnnotations(obj: KubeObject): KubeObject {
+  const a = obj.metadata.annotations;
+  if (!a) return obj;
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) {
+    if (k.startsWith(STATE_ANNOTATION_PREFIX) || k.startsWith('agent.open-cluster-management.io/')) kept[k] = v;
+  }
+  obj.metadata.annotations = kept;
+  return obj;
+}
+
+export const BY_PLACEMENT = 'placement';
+export const BY_ROLLOUT_STATE = 'rollout-state';
+
+export class RolloutInformers implements RolloutWorld {
+  readonly rollouts: Informer;
+  readonly placements: Informer;
+  readonly decisions: Informer;
+  readonly clusters: Informer;
+  readonly klusterletWorks: Informer;
+  readonly observerWorks: Informer;
+  readonly addOns: Informer;
+  readonly clusterManagementAddOns: Informer;
+  readonly klusterletConfigs: Informer;
+  readonly engines: Informer;
+  readonly members: Informer;
+  private readonly overlay = new Map<string, KubeObject>();
+
+  constructor(client: KubeClient, logger: Logger) {
+    const make = (apiVersion: string, kind: string, extra: Partial<ConstructorParameters<typeof Informer>[0]> = {}) =>
+      new Informer({ client, apiVersion, kind, logger, ...extra });
+    const managedByUs = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+    this.rollouts = make(AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND);
+    this.placements = make(PLACEMENT_API_VERSION, 'Placement', { transform: trimWith(placementSchema) });
+    this.decisions = make(PLACEMENT_API_VERSION, 'PlacementDecision', { transform: trimWith(placementDecisionSchema) });
+    this.clusters = make(MANAGED_CLUSTER_API_VERSION, 'ManagedCluster', {
+      transform: (o) => trimClusterAnnotations(trimWith(managedClusterSchema)(o)),
+    });
+    this.klusterletWorks = make(MANIFEST_WORK_API_VERSION, 'ManifestWork', {
+      labelSelector: 'import.open-cluster-management.io/klusterlet-works=true',
+      transform: trimWith(manifestWorkSchema),
+    });
+    this.observerWorks = make(MANIFEST_WORK_API_VERSION, 'ManifestWork', {
+      labelSelector: managedByUs,
+      transform: trimWith(manifestWorkSchema),
+    });
+    this.addOns = make(ADDON_API_VERSION, 'ManagedClusterAddOn', { transform: trimWith(managedClusterAddOnSchema) });
+    this.clusterManagementAddOns = make(ADDON_API_VERSION, 'ClusterManagementAddOn', {
+      transform: trimWith(clusterManagementAddOnSchema),
+    });
+    this.klusterletConfigs = make(KLUSTERLET_CONFIG_API_VERSION, 'KlusterletConfig', {
+      transform: trimWith(klusterletConfigSchema),
+    });
+    this.engines = make(MCE_API_VERSION, MCE_KIND);
+    this.members = make('v1', 'ConfigMap', { labelSelector: `${MEMBERS_LABEL}=true` });
+
+    this.decisions.addIndex(BY_PLACEMENT, (o) => {
+      const placement = o.metadata.labels?.[PLACEMENT_LABEL];
+      return placement ? [`${o.metadata.namespace}/${placement}`] : [];
+    });
+    const byRolloutState = (kind: 'klusterlet' | 'transport' | 'addOn') => (o: KubeObject) => {
+      const s = readClusterState(o.metadata.annotations, kind);
+      return s ? [`${kind}:${s.rollout}`] : [];
+    };
+    this.clusters.addIndex(BY_ROLLOUT_STATE, (o) => [
+      ...byRolloutState('klusterlet')(o),
+      ...byRolloutState('transport')(o),
+    ]);
+    this.addOns.addIndex(BY_ROLLOUT_STATE, byRolloutState('addOn'));
+
+    // Our own writes are seen through the overlay until the watch delivers anything newer.
+    for (const inf of [this.clusters, this.addOns, this.observerWorks, this.klusterletConfigs]) {
+      const clear = (o: KubeObject) => this.overlay.delete(`${o.kind}/${objectKey(o)}`);
+      inf.addHandler({ add: clear, update: (_old, o) => clear(o), delete: clear });
+    }
+  }
+
+  /** Every informer, for the manager to start and wait on. */
+  all(): Informer[] {
+    return [
+      this.rollouts,
+      this.placements,
+      this.decisions,
+      this.clusters,
+      this.klusterletWorks,
+      this.observerWorks,
+      this.addOns,
+      this.clusterManagementAddOns,
+      this.klusterletConfigs,
+      this.engines,
+      this.members,
+    ];
+  }
+
+  /** Records an object we just wrote (the API server's response), until the watch catches up. */
+  remember(obj: KubeObject, transform: (o: KubeObject) => KubeObject): void {
+    this.overlay.set(`${obj.kind}/${objectKey(obj)}`, transform(structuredClone(obj)));
+  }
+
+  private read<T>(inf: Informer, kind: string, ns: string | undefined, name: string): T | undefined {
+    const key = ns ? `${ns}/${name}` : name;
+    return (this.overlay.get(`${kind}/${key}`) ?? inf.get(ns, name)) as T | undefined;
+  }
+
+  managedCluster(name: string): ManagedCluster | undefined {
+    return this.read(this.clusters, 'ManagedCluster', undefined, name);
+  }
+  managedClusterAddOn(cluster: string, addOn: string): ManagedClusterAddOn | undefined {
+    return this.read(this.addOns, 'ManagedClusterAddOn', cluster, addOn);
+  }
+  klusterletWork(cluster: string): ManifestWork | undefined {
+    return this.klusterletWorks.get(cluster, `${cluster}-klusterlet`) as ManifestWork | undefined;
+  }
+  observerWork(cluster: string): ManifestWork | undefined {
+    return this.read(this.observerWorks, 'ManifestWork', cluster, OBSERVER_WORK_NAME);
+  }
+  klusterletConfig(name: string): KlusterletConfig | undefined {
+    return name ? this.read(this.klusterletConfigs, 'KlusterletConfig', undefined, name) : undefined;
+  }
+  clusterManagementAddOn(name: string): ClusterManagementAddOn | undefined {
+    return this.clusterManagementAddOns.get(undefined, name) as ClusterManagementAddOn | undefined;
+  }
+  placement(namespace: string, name: string): Placement | undefined {
+    return this.placements.get(namespace, name) as Placement | undefined;
+  }
+  decisionsOf(namespace: string, placement: string): PlacementDecision[] {
+    return this.decisions.byIndex(BY_PLACEMENT, `${namespace}/${placement}`) as PlacementDecision[];
+  }
+  /** Hub version from the MultiClusterEngine's status.currentVersion (the oldest MCE decides). */
+  hubVersion(): string | undefined {
+    const engines = this.engines.list() as (KubeObject & { status?: { currentVersion?: string } })[];
+    engines.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    return engines[0]?.status?.currentVersion;
+  }
+
+  /** Transforms for `remember`, matching each informer's. */
+  readonly trims = {
+    cluster: (o: KubeObject) => trimClusterAnnotations(trimWith(managedClusterSchema)(o)),
+    addOn: trimWith(managedClusterAddOnSchema),
+    work: trimWith(manifestWorkSchema),
+    klusterletConfig: trimWith(klusterletConfigSchema),
+  };
+}

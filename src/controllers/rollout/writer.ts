@@ -1,0 +1,34 @@
+/**
+ * The writes drivers make, through the real client, each response remembered in the world's
+ * overlay so the next reconcile sees it even before the watch does.
+ */
+import type { KubeClient, KubeObject, ObjectRef } from '../../runtime/index.js';
+import type { RolloutInformers } from './world.js';
+
+export interface RolloutWriter {
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  apply<T extends KubeObject>(obj: T): Promise<KubeObject>;
+  patch(ref: ObjectRef, body: unknown, type: 'merge' | 'json'): Promise<KubeObject>;
+}
+
+export function rememberingWriter(client: KubeClient, world: RolloutInformers): RolloutWriter {
+  const remember = (obj: KubeObject) => {
+    const trim =
+      obj.kind === 'ManagedCluster'
+        ? world.trims.cluster
+        : obj.kind === 'ManagedClusterAddOn'
+          ? world.trims.addOn
+          : obj.kind === 'ManifestWork'
+            ? world.trims.work
+            : obj.kind === 'KlusterletConfig'
+              ? world.trims.klusterletConfig
+              : undefined;
+    if (trim) world.remember(obj, trim);
+    return obj;
+  };
+  return {
+    get: (ref) => client.get(ref),
+    apply: async (obj) => remember(await client.apply(obj)),
+    patch: async (ref, body, type) => remember(await client.patch(ref, body, type)),
+  };
+}
