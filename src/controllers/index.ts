@@ -1,0 +1,9 @@
+/**
+ * The controller registry: `main.ts` builds every factory listed here. A controller package
+ * exports a `ControllerFactory` (deps → its informers and controllers) and adds it below.
+ */
+import type { ControllerFactory } from '../runtime/run-operator.js';
+
+export type { ControllerDeps, ControllerFactory } from '../runtime/run-operator.js';
+
+export const controllers: ControllerFactory[] = [];

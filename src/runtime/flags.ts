@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import { parseBindAddress } from './http-servers.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+/** The operator's command line, after defaults and environment fallbacks. */
+export interface OperatorFlags {
+  /** `--help`: print usage and exit. */
+  help: boolean;
+  /** Explicit kubeconfig; absent means $KUBECONFIG, in-cluster, then ~/.kube/config. */
+  kubeconfig: string | undefined;
+  dataPlaneKubeconfig: string | undefined;
+  controlPlaneKubeconfig: string | undefined;
+  leaderElect: boolean;
+  leaderElectionNamespace: string | undefined;
+  leaderElectionId: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  metricsBindAddress: string;
+  healthProbeBindAddress: string;
+  qps: number;
+  burst: number;
+  logLevel: LogLevel;
+  gracefulShutdownTimeoutMs: number;
+}
+
+/** A command line that can't be used; main prints it and exits 2. */
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+// `--kubeconfig` has no variable of its own: the loader reads $KUBECONFIG (a path list) itself.
+const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
+  help: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  'data-plane-kubeconfig': { type: 'string', env: 'DATA_PLANE_KUBECONFIG' },
+  'control-plane-kubeconfig': { type: 'string', env: 'CONTROL_PLANE_KUBECONFIG' },
+  'leader-elect': { type: 'boolean', env: 'LEADER_ELECT' },
+  'leader-election-namespace': { type: 'string', env: 'LEADER_ELECTION_NAMESPACE' },
+  'leader-election-id': { type: 'string', env: 'LEADER_ELECTION_ID' },
+  'leader-election-lease-duration': { type: 'string', env: 'LEADER_ELECTION_LEASE_DURATION' },
+  'leader-election-renew-deadline': { type: 'string', env: 'LEADER_ELECTION_RENEW_DEADLINE' },
+  'leader-election-retry-period': { type: 'string', env: 'LEADER_ELECTION_RETRY_PERIOD' },
+  'metrics-bind-address': { type: 'string', env: 'METRICS_BIND_ADDRESS' },
+  'health-probe-bind-address': { type: 'string', env: 'HEALTH_PROBE_BIND_ADDRESS' },
+  qps: { type: 'string', env: 'KUBE_API_QPS' },
+  burst: { type: 'string', env: 'KUBE_API_BURST' },
+  'log-level': { type: 'string', env: 'LOG_LEVEL' },
+  'graceful-shutdown-timeout': { type: 'string', env: 'GRACEFUL_SHUTDOWN_TIMEOUT' },
+};
+
+/** Usage text for `--help`. */
+export const USAGE = `Usage: mce-maestro-operator [flags]
+  --kubeconfig PATH                 kubeconfig for both planes (default: $KUBECONFIG, in-cluster, ~/.kube/config)
+  --data-plane-kubeconfig PATH      API server of MCE, our CRs and OCM objects (default: --kubeconfig)
+  --control-plane-kubeconfig PATH   API server of the operand workloads (default: --kubeconfig)
+  --leader-elect                    run controllers only while holding the Lease (default false)
+  --leader-election-namespace NS    namespace of the Lease (default: $POD_NAMESPACE or the pod's namespace)
+  --leader-election-id NAME         name of the Lease (default mce-maestro-operator)
+  --leader-election-lease-duration, --leader-election-renew-deadline, --leader-election-retry-period
+                                    durations like 15s, 10s, 2s (the defaults)
+  --metrics-bind-address ADDR       :8080 style, 0 disables (default :8080)
+  --health-probe-bind-address ADDR  :8081 style, 0 disables (default :8081)
+  --qps N --burst N                 client-side rate limit per API server (default 20 and 30)
+  --log-level LEVEL                 trace, debug, info, warn, error (default info)
+  --graceful-shutdown-timeout D     how long SIGTERM waits for queues to drain (default 30s)
+Every flag also reads an environment variable, e.g. LEADER_ELECT=true, LOG_LEVEL=debug.`;
+
+/**
+ * Parses flags with environment fallbacks (flag wins). Throws `FlagError` with a message naming
+ * the flag for anything unknown or malformed.
+ */
+export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): OperatorFlags {
+  let values: Record<string, string | boolean | undefined>;
+  // Go's flag package accepts `--leader-elect=false`; parseArgs doesn't, so take those out first.
+  const explicitBools: Record<string, boolean> = {};
+  const args = argv.filter((arg) => {
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m?.[1] || OPTIONS[m[1]]?.type !== 'boolean') return true;
+    explicitBools[m[1]] = parseBool(`--${m[1]}`, m[2]);
+    return false;
+  });
+  try {
+    const options = Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }]));
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new FlagError((err as Error).message);
+  }
+  Object.assign(values, explicitBools);
+  const str = (name: string): string | undefined => {
+    const v = values[name];
+    if (typeof v === 'string') return v;
+    const variable = OPTIONS[name]?.env;
+    const e = variable ? env[variable] : undefined;
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const flags: OperatorFlags = {
+    help: values.help === true,
+    kubeconfig: str('kubeconfig'),
+    dataPlaneKubeconfig: str('data-plane-kubeconfig'),
+    controlPlaneKubeconfig: str('control-plane-kubeconfig'),
+    leaderElect:
+      typeof values['leader-elect'] === 'boolean'
+        ? values['leader-elect']
+        : parseBool('LEADER_ELECT', env.LEADER_ELECT),
+    leaderElectionNamespace: str('leader-election-namespace'),
+    leaderElectionId: str('leader-election-id') ?? 'mce-maestro-operator',
+    leaseDurationMs: parseDuration(
+      '--leader-election-lease-duration',
+      str('leader-election-lease-duration') ?? '15s',
+    ),
+    renewDeadlineMs: parseDuration(
+      '--leader-election-renew-deadline',
+      str('leader-election-renew-deadline') ?? '10s',
+    ),
+    retryPeriodMs: parseDuration(
+      '--leader-election-retry-period',
+      str('leader-election-retry-period') ?? '2s',
+    ),
+    metricsBindAddress: str('metrics-bind-address') ?? ':8080',
+    healthProbeBindAddress: str('health-probe-bind-address') ?? ':8081',
+    qps: parseNumber('--qps', str('qps') ?? '20'),
+    burst: parseNumber('--burst', str('burst') ?? '30'),
+    logLevel: parseLevel(str('log-level') ?? 'info'),
+    gracefulShutdownTimeoutMs: parseDuration(
+      '--graceful-shutdown-timeout',
+      str('graceful-shutdown-timeout') ?? '30s',
+    ),
+  };
+  for (const [flag, address] of [
+    ['--metrics-bind-address', flags.metricsBindAddress],
+    ['--health-probe-bind-address', flags.healthProbeBindAddress],
+  ] as const) {
+    try {
+      parseBindAddress(address);
+    } catch (err) {
+      throw new FlagError(`${flag}: ${(err as Error).message}`);
+    }
+  }
+  if (flags.burst < 1 && flags.qps > 0) throw new FlagError('--burst must be at least 1');
+  return flags;
+}
+
+/** Parses Go-style durations: `500ms`, `15s`, `2m`, `1h`, `1m30s`. */
+export function parseDuration(flag: string, value: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    total += Number(m[1]) * (units[m[2] ?? ''] ?? NaN);
+    matched += m[0].length;
+  }
+  if (value === '' || matched !== value.length || !Number.isFinite(total)) {
+    throw new FlagError(`${flag}: ${JSON.stringify(value)} is not a duration (use e.g. 500ms, 15s, 2m)`);
+  }
+  return total;
+}
+
+function parseNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new FlagError(`${flag}: ${JSON.stringify(value)} is not a number`);
+  return n;
+}
+
+function parseBool(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new FlagError(`${name}: ${JSON.stringify(value)} is not a boolean`);
+}
+
+function parseLevel(value: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === value);
+  if (!level)
+    throw new FlagError(`--log-level: ${JSON.stringify(value)} is not one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
