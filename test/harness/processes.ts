@@ -11,9 +11,11 @@ import { openSync, closeSync } from 'node:fs';
 const GUARD = [
   'parent=$1; shift',
   '"$@" & child=$!',
-  "trap 'kill -TERM $child 2>/dev/null; wait $child; exit $?' TERM INT",
+  // Ask politely, then insist: a kube-apiserver whose etcd is gone can hang on SIGTERM.
+  'finish() { kill -TERM $child 2>/dev/null; for _ in $(seq 1 20); do kill -0 $child 2>/dev/null || break; sleep 0.5; done; kill -KILL $child 2>/dev/null; wait $child; exit $?; }',
+  'trap finish TERM INT',
   'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done',
-  'kill -TERM $child 2>/dev/null',
+  'kill -0 $child 2>/dev/null && finish',
   'wait $child',
 ].join('\n');
 
