@@ -38,7 +38,16 @@ const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespa
 export async function runOperator(
   argv: string[],
   factories: readonly ControllerFactory[],
-  { env = process.env, signals = true }: { env?: NodeJS.ProcessEnv; signals?: boolean } = {},
+  {
+    env = process.env,
+    signals = true,
+    signal,
+  }: {
+    env?: NodeJS.ProcessEnv;
+    signals?: boolean;
+    /** Stops the operator like SIGTERM does (for in-process tests and the demo). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<number> {
   let flags: OperatorFlags;
   try {
@@ -105,6 +114,8 @@ export async function runOperator(
 
   const stop = new AbortController();
   const removeHandlers = signals ? installSignalHandlers(stop, log) : () => undefined;
+  if (signal?.aborted) stop.abort();
+  signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
     for (const factory of factories)
       manager.add(await factory({ planes, logger: log, identity, recorder, flags }));

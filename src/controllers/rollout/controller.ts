@@ -11,6 +11,7 @@ import type { ControllerFactory } from '../index.js';
 import { readClusterState } from './cluster-state.js';
 import { ROLLOUT_LABEL } from './labels.js';
 import { rolloutReconciler } from './reconcile.js';
+import { versionSkewController } from './version-skew-gauge.js';
 import { RolloutInformers } from './world.js';
 
 /** Reconciles of different rollouts run side by side; one rollout is never reconciled twice at once. */
@@ -67,5 +68,5 @@ export const rolloutControllerFactory: ControllerFactory = (deps) => {
     });
 
   logger.debug({ apiVersion: AGENT_ROLLOUT_API_VERSION }, 'agent rollout controller configured');
-  return { informers: world.all(), controllers: [controller] };
+  return { informers: world.all(), controllers: [controller, versionSkewController(world, logger)] };
 };

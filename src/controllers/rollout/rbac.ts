@@ -1,0 +1,31 @@
+/** What the AgentRollout controllers read and write (see `src/rbac/types.ts`). */
+import { READ, type RbacTable } from '../../rbac/types.js';
+import { IMPORT_CONTROLLER } from './hub-images.js';
+
+export const rolloutRbac: RbacTable = {
+  component: 'agent-rollout',
+  cluster: [
+    { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['agentrollouts'], verbs: READ },
+    { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['agentrollouts/status'], verbs: ['get', 'patch', 'update'] },
+    { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['maestros'], verbs: ['get'] },
+    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['placements', 'placementdecisions'], verbs: READ },
+    // The klusterlet-config annotation and the rollout's record: merge patches of metadata only.
+    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: [...READ, 'patch'] },
+    // Observer works (ReadOnly) in cluster namespaces; the import controller's works are only read.
+    { apiGroups: ['work.open-cluster-management.io'], resources: ['manifestworks'], verbs: [...READ, 'create', 'patch'] },
+    { apiGroups: ['addon.open-cluster-management.io'], resources: ['managedclusteraddons'], verbs: [...READ, 'patch'] },
+    { apiGroups: ['addon.open-cluster-management.io'], resources: ['clustermanagementaddons'], verbs: READ },
+    { apiGroups: ['addon.open-cluster-management.io'], resources: ['addondeploymentconfigs', 'addontemplates'], verbs: ['get'] },
+    // Derived KlusterletConfigs (created and kept in step); users' configs are only read.
+    { apiGroups: ['config.open-cluster-management.io'], resources: ['klusterletconfigs'], verbs: [...READ, 'create', 'patch'] },
+    { apiGroups: ['multicluster.openshift.io'], resources: ['multiclusterengines'], verbs: READ },
+    { apiGroups: ['operator.open-cluster-management.io'], resources: ['clustermanagers'], verbs: ['get'] },
+    // Frozen membership chunks next to each rollout (label-selected informer across namespaces).
+    { apiGroups: [''], resources: ['configmaps'], verbs: [...READ, 'create', 'patch'] },
+  ],
+  namespaced: {
+    [IMPORT_CONTROLLER.namespace]: [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: [IMPORT_CONTROLLER.name] },
+    ],
+  },
+};
