@@ -26,15 +26,23 @@ export const AGENT_ROLLOUT_KIND = 'AgentRollout';
 export const AGENT_ROLLOUT_PLURAL = 'agentrollouts';
 export const AGENT_ROLLOUT_API_VERSION = `${MAESTRO_GROUP}/${MAESTRO_VERSION}`;
 
+/** Set by `kubectl mce rollout resume` (RFC 3339): resumes a rollout paused by a failure budget. */
+export const RESUME_ANNOTATION = 'rollout.maestro.multicluster.openshift.io/resume-requested-at';
+/** Set by `kubectl mce rollout rollback` (RFC 3339): rolls the current revision back. */
+export const ROLLBACK_ANNOTATION = 'rollout.maestro.multicluster.openshift.io/rollback-requested-at';
+
 /** Semantic version `MAJOR.MINOR.PATCH` with optional pre-release and build parts. */
-export const SEMVER_PATTERN = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+export const SEMVER_PATTERN =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 const semver = (description: string) =>
   z.string().regex(SEMVER_PATTERN, 'must be a semantic version such as 2.17.0').describe(description);
 
 export const klusterletImagesSchema = z
   .object({
-    registrationOperator: imageReference('The klusterlet operator image (import controller env REGISTRATION_OPERATOR_IMAGE).'),
+    registrationOperator: imageReference(
+      'The klusterlet operator image (import controller env REGISTRATION_OPERATOR_IMAGE).',
+    ),
     registration: imageReference('The registration agent image (REGISTRATION_IMAGE).'),
     work: imageReference('The work agent image (WORK_IMAGE).'),
   })
@@ -61,7 +69,9 @@ export const addOnConfigRefSchema = z
     group: z.string().default('addon.open-cluster-management.io').describe('API group of the config.'),
     resource: z.string().min(1).default('addondeploymentconfigs').describe('Plural resource of the config.'),
     namespace: z.string().optional().describe('Namespace of the config; empty for cluster-scoped configs.'),
-    name: dnsSubdomain('Name of the immutable, versioned config object (e.g. managed-serviceaccount-2.17.0).'),
+    name: dnsSubdomain(
+      'Name of the immutable, versioned config object (e.g. managed-serviceaccount-2.17.0).',
+    ),
   })
   .describe('The config object that carries the new version.');
 
@@ -124,7 +134,10 @@ export const versionSkewPolicySchema = z
 export const approvalGrantSchema = z
   .object({
     groupName: z.string().min(1).describe('The gated decision group.'),
-    revision: z.string().min(1).describe('The rollout revision approved (status.revision); approvals do not carry over.'),
+    revision: z
+      .string()
+      .min(1)
+      .describe('The rollout revision approved (status.revision); approvals do not carry over.'),
   })
   .describe('A person approved a gated group for one revision.');
 
@@ -164,11 +177,16 @@ export const agentRolloutSpecSchema = z
       .max(100)
       .optional()
       .describe('Approvals given (kubectl mce rollout approve GROUP adds one for the current revision).'),
-    paused: z.boolean().default(false).describe('Start no cluster while true; clusters in flight are still tracked.'),
+    paused: z
+      .boolean()
+      .default(false)
+      .describe('Start no cluster while true; clusters in flight are still tracked.'),
     lateJoiners: z
       .enum(['FinalWave', 'OwnGroup'])
       .default('FinalWave')
-      .describe('Clusters that join the Placement mid-run: in a final wave, or in the group the Placement gives them.'),
+      .describe(
+        'Clusters that join the Placement mid-run: in a final wave, or in the group the Placement gives them.',
+      ),
     versionSkewPolicy: versionSkewPolicySchema.prefault({}),
   })
   .describe('AgentRolloutSpec: what to roll out, where, how fast and when.');

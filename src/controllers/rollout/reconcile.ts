@@ -13,10 +13,25 @@
  *     write each;
  *  8. write status once (skipped when unchanged), metrics and events; requeue at the recheck time.
  */
-import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND, agentRolloutSpecSchema, describeTarget, targetKind } from '../../api/agentrollout.js';
+import {
+  AGENT_ROLLOUT_API_VERSION,
+  AGENT_ROLLOUT_KIND,
+  agentRolloutSpecSchema,
+  describeTarget,
+  RESUME_ANNOTATION,
+  ROLLBACK_ANNOTATION,
+  targetKind,
+} from '../../api/agentrollout.js';
 import type { AgentRolloutStatus } from '../../api/agentrollout-status.js';
 import { AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
-import type { EventRecorder, KubeClient, KubeObject, Logger, ReconcileRequest, ReconcileResult } from '../../runtime/index.js';
+import type {
+  EventRecorder,
+  KubeClient,
+  KubeObject,
+  Logger,
+  ReconcileRequest,
+  ReconcileResult,
+} from '../../runtime/index.js';
 import { planRollout, type ApprovalGrant } from '../../rollout/index.js';
 import { conflictWith, type RolloutSummaryForConflicts } from './conflicts.js';
 import { addOnDriver } from './drivers/addon.js';
@@ -27,7 +42,13 @@ import type { DriverContext, TargetDriver } from './drivers/types.js';
 import { HubImages } from './hub-images.js';
 import { rolloutLabels } from './labels.js';
 import { chunksOf, MembershipCache, writeMembers } from './membership-store.js';
-import { recordPlan, rolloutClusterDuration, rolloutClusterFailures, rolloutLastProgress, forgetRollout } from './metrics.js';
+import {
+  recordPlan,
+  rolloutClusterDuration,
+  rolloutClusterFailures,
+  rolloutLastProgress,
+  forgetRollout,
+} from './metrics.js';
 import { observeFleet } from './observe-fleet.js';
 import { placementClusters } from './placement-clusters.js';
 import { resolvePolicy } from './policy.js';
@@ -37,9 +58,6 @@ import { isTerminalPhase, memoFromStatus, stalledStatus, statusForPlan } from '.
 import { transportHubProblems } from './transport-hub.js';
 import { BY_ROLLOUT_STATE, type RolloutInformers } from './world.js';
 import { rememberingWriter } from './writer.js';
-
-export const RESUME_ANNOTATION = 'rollout.maestro.multicluster.openshift.io/resume-requested-at';
-export const ROLLBACK_ANNOTATION = 'rollout.maestro.multicluster.openshift.io/rollback-requested-at';
 
 /** How often a rollout stalled on a failed pre-flight check looks again. */
 const PREFLIGHT_RETRY_MS = 30_000;
@@ -78,7 +96,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
   const hubImages = new HubImages(deps.control);
   const writer = rememberingWriter(data, world);
 
-  return async function reconcile(req: ReconcileRequest, { log }: { log: Logger }): Promise<ReconcileResult | void> {
+  return async function reconcile(
+    req: ReconcileRequest,
+    { log }: { log: Logger },
+  ): Promise<ReconcileResult | void> {
     const t = now();
     const namespace = req.namespace ?? '';
     // 1. Load.
@@ -94,7 +115,12 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     const previous = obj.status;
     const writeStatus = async (status: AgentRolloutStatus) => {
       if (canonicalJson(status) === canonicalJson(previous ?? {})) return;
-      await data.applyStatus({ apiVersion: AGENT_ROLLOUT_API_VERSION, kind: AGENT_ROLLOUT_KIND, metadata: { name: req.name, namespace }, status });
+      await data.applyStatus({
+        apiVersion: AGENT_ROLLOUT_API_VERSION,
+        kind: AGENT_ROLLOUT_KIND,
+        metadata: { name: req.name, namespace },
+        status,
+      });
     };
     const stall = async (reason: string, message: string): Promise<ReconcileResult | void> => {
       log.info({ reason, message }, 'rollout stalled');
@@ -123,14 +149,19 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
 
     // 3. The Placement's clusters.
     if (!world.placement(namespace, spec.placementRef.name)) {
-      return stall(R.InvalidSpec, `spec.placementRef.name: Placement ${namespace}/${spec.placementRef.name} not found`);
+      return stall(
+        R.InvalidSpec,
+        `spec.placementRef.name: Placement ${namespace}/${spec.placementRef.name} not found`,
+      );
     }
     const placed = placementClusters(world.decisionsOf(namespace, spec.placementRef.name));
     const clusterNames = [...placed.groups.keys()];
     updateIndex(deps.clusterIndex, req.key, clusterNames);
 
     // 4. Driver and rollout-level pre-flight.
-    const hub = spec.target.klusterlet ? (spec.target.klusterlet.hubImages ?? (await hubImages.get(t))) : null;
+    const hub = spec.target.klusterlet
+      ? (spec.target.klusterlet.hubImages ?? (await hubImages.get(t)))
+      : null;
     const driver: TargetDriver = spec.target.klusterlet
       ? klusterletDriver({ target: spec.target.klusterlet, hubImages: hub, hubVersion: world.hubVersion() })
       : spec.target.addOn
@@ -150,7 +181,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     };
     const started = previous?.plan?.revision === revision;
     const problems = [...(await driver.preflight(ctx))];
-    const conflict = conflictWith(summaryOf(obj, spec.target, clusterNames, previous), otherRollouts(world, deps.clusterIndex, req.key));
+    const conflict = conflictWith(
+      summaryOf(obj, spec.target, clusterNames, previous),
+      otherRollouts(world, deps.clusterIndex, req.key),
+    );
     if (conflict) return stall(R.InvalidSpec, `spec.target: ${conflict}`);
     if (problems.length > 0 && !(started && isTerminalPhase(previous?.phase))) {
       return stall(R.PreflightFailed, problems.join('; '));
@@ -161,7 +195,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     if (!started) mem.tracker.forgetExcept(revision);
     const chunks = chunksOf(world.members.list(namespace), req.name, revision);
     const { members, lines } = membership.read(chunks, revision);
-    const carrying = kind === 'addOn' ? world.addOns.byIndex(BY_ROLLOUT_STATE, `addOn:${req.key}`) : world.clusters.byIndex(BY_ROLLOUT_STATE, `${kind}:${req.key}`);
+    const carrying =
+      kind === 'addOn'
+        ? world.addOns.byIndex(BY_ROLLOUT_STATE, `addOn:${req.key}`)
+        : world.clusters.byIndex(BY_ROLLOUT_STATE, `${kind}:${req.key}`);
     const fleet = observeFleet(
       driver,
       ctx,
@@ -173,10 +210,19 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     );
 
     // 6. Plan.
-    const approvals: ApprovalGrant[] = (spec.approved ?? []).map((a) => ({ groupName: a.groupName, revision: a.revision }));
+    const approvals: ApprovalGrant[] = (spec.approved ?? []).map((a) => ({
+      groupName: a.groupName,
+      revision: a.revision,
+    }));
     let memo = memoFromStatus(previous?.plan, revision);
     const rollbackAt = timeAnnotation(obj, ROLLBACK_ANNOTATION);
-    if (memo && rollbackAt !== null && rollbackAt >= memo.startedAt && (memo.halt === null || memo.halt.since < rollbackAt) && memo.halt?.action !== 'Rollback') {
+    if (
+      memo &&
+      rollbackAt !== null &&
+      rollbackAt >= memo.startedAt &&
+      (memo.halt === null || memo.halt.since < rollbackAt) &&
+      memo.halt?.action !== 'Rollback'
+    ) {
       memo = { ...memo, halt: { action: 'Rollback', since: rollbackAt, reason: 'rollback requested' } };
     }
     const plan = planRollout({
@@ -198,7 +244,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
         { namespace, name: req.name, uid: obj.metadata.uid ?? '' },
         revision,
         lines,
-        plan.membershipUpdates.map((m) => ({ name: m.name, membership: { revision, group: m.group, joinedLate: m.joinedLate } })),
+        plan.membershipUpdates.map((m) => ({
+          name: m.name,
+          membership: { revision, group: m.group, joinedLate: m.joinedLate },
+        })),
       );
     }
     const outcome = await applyStarts(driver, ctx, plan.start, fleet.facts, log);
@@ -208,10 +257,22 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     for (const [name, f] of fleet.facts) if (f.message) messages.set(name, f.message);
     const clusterChecks = fleet.skipped.length > 0 ? [skippedMessage(fleet.skipped)] : [];
     if (clusterNames.length === 0) {
-      clusterChecks.push(`placement selects no cluster: Placement ${namespace}/${spec.placementRef.name} has no decisions`);
+      clusterChecks.push(
+        `placement selects no cluster: Placement ${namespace}/${spec.placementRef.name} has no decisions`,
+      );
     }
     await writeStatus(
-      statusForPlan({ previous, generation, now: t, target: targetText, revision, plan, membershipChunks: chunkCount, clusterMessages: messages, clusterChecks }),
+      statusForPlan({
+        previous,
+        generation,
+        now: t,
+        target: targetText,
+        revision,
+        plan,
+        membershipChunks: chunkCount,
+        clusterMessages: messages,
+        clusterChecks,
+      }),
     );
     observeTransitions(mem, namespace, req.name, kind, fleet.clusters, plan, t);
     recordPlan(namespace, req.name, targetText, plan);
@@ -225,7 +286,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       });
       mem.lastPhase = plan.phase.phase;
     }
-    if (outcome.failures > 0) throw new Error(`${outcome.failures} of ${plan.start.length} cluster writes failed: ${outcome.firstError}`);
+    if (outcome.failures > 0)
+      throw new Error(
+        `${outcome.failures} of ${plan.start.length} cluster writes failed: ${outcome.firstError}`,
+      );
     if (plan.recheckAt === null) return outcome.written > 0 ? { requeueAfter: 1_000 } : undefined;
     return { requeueAfter: Math.min(MAX_RECHECK_MS, Math.max(1_000, plan.recheckAt - t)) };
   };
@@ -234,7 +298,16 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
 function memoryFor(memories: Map<string, Memory>, key: string, target: string): Memory {
   let mem = memories.get(key);
   if (!mem) {
-    mem = { tracker: new InMemoryMatchTracker(), primed: false, atTarget: new Set(), failed: new Set(), lastCounts: '', lastPhase: undefined, target, groups: [] };
+    mem = {
+      tracker: new InMemoryMatchTracker(),
+      primed: false,
+      atTarget: new Set(),
+      failed: new Set(),
+      lastCounts: '',
+      lastPhase: undefined,
+      target,
+      groups: [],
+    };
     memories.set(key, mem);
   }
   mem.target = target;
@@ -247,7 +320,11 @@ function observeTransitions(
   namespace: string,
   rollout: string,
   target: string,
-  clusters: readonly { name: string; applied?: { startedAt: number; direction: string; revision: string } | null; observedRevision?: string | null }[],
+  clusters: readonly {
+    name: string;
+    applied?: { startedAt: number; direction: string; revision: string } | null;
+    observedRevision?: string | null;
+  }[],
   plan: ReturnType<typeof planRollout>,
   now: number,
 ): void {
@@ -255,9 +332,16 @@ function observeTransitions(
     const a = c.applied;
     if (!a || c.observedRevision !== a.revision || mem.atTarget.has(c.name)) continue;
     mem.atTarget.add(c.name);
-    if (mem.primed) rolloutClusterDuration.observe({ target, direction: a.direction }, Math.max(0, (now - a.startedAt) / 1000));
+    if (mem.primed)
+      rolloutClusterDuration.observe(
+        { target, direction: a.direction },
+        Math.max(0, (now - a.startedAt) / 1000),
+      );
   }
-  for (const [list, reason] of [[plan.failed, 'Failed'], [plan.timedOut, 'TimedOut']] as const) {
+  for (const [list, reason] of [
+    [plan.failed, 'Failed'],
+    [plan.timedOut, 'TimedOut'],
+  ] as const) {
     for (const c of list) {
       if (mem.failed.has(c.name)) continue;
       mem.failed.add(c.name);
@@ -265,7 +349,8 @@ function observeTransitions(
     }
   }
   const counts = JSON.stringify(plan.summary.counts);
-  if (counts !== mem.lastCounts || !mem.primed) rolloutLastProgress.set({ namespace, rollout, target }, Math.floor(now / 1000));
+  if (counts !== mem.lastCounts || !mem.primed)
+    rolloutLastProgress.set({ namespace, rollout, target }, Math.floor(now / 1000));
   mem.lastCounts = counts;
   mem.primed = true;
 }
@@ -295,7 +380,11 @@ function summaryOf(
 }
 
 /** Other rollouts with their clusters as last seen (the index is rebuilt as each reconciles). */
-function otherRollouts(world: RolloutInformers, index: Map<string, Set<string>>, me: string): RolloutSummaryForConflicts[] {
+function otherRollouts(
+  world: RolloutInformers,
+  index: Map<string, Set<string>>,
+  me: string,
+): RolloutSummaryForConflicts[] {
   const clustersOf = new Map<string, Set<string>>();
   for (const [cluster, keys] of index) {
     for (const k of keys) {
@@ -325,6 +414,9 @@ function skippedMessage(skipped: readonly { name: string; reason: string }[]): s
   const byReason = new Map<string, string[]>();
   for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.name]);
   return [...byReason]
-    .map(([reason, names]) => `${reason} on ${names.length} cluster(s): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`)
+    .map(
+      ([reason, names]) =>
+        `${reason} on ${names.length} cluster(s): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+    )
     .join('; ');
 }
