@@ -36,11 +36,15 @@ export async function applyStarts(
       try {
         await driver.start(start, f, ctx);
         outcome.written++;
-        log.debug({ cluster: start.name, direction: start.direction, group: start.group.name }, 'cluster started');
+        log.debug(
+          { cluster: start.name, direction: start.direction, group: start.group.name },
+          'cluster started',
+        );
       } catch (err) {
         outcome.failures++;
         outcome.firstError ??= errorSummary(err).message;
-        if (isConflict(err)) log.debug({ cluster: start.name }, 'cluster changed under us; retrying next reconcile');
+        if (isConflict(err))
+          log.debug({ cluster: start.name }, 'cluster changed under us; retrying next reconcile');
         else log.warn({ cluster: start.name, err: errorSummary(err) }, 'starting cluster failed');
       }
     }

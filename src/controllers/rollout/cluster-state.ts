@@ -34,7 +34,10 @@ export const clusterRolloutStateSchema = z.object({
 export type ClusterRolloutState = z.infer<typeof clusterRolloutStateSchema>;
 
 /** Parses a state annotation; `null` when absent or unreadable (then the cluster counts as untouched). */
-export function readClusterState(annotations: Record<string, string> | undefined, kind: TargetKind): ClusterRolloutState | null {
+export function readClusterState(
+  annotations: Record<string, string> | undefined,
+  kind: TargetKind,
+): ClusterRolloutState | null {
   const raw = annotations?.[stateAnnotation(kind)];
   if (!raw) return null;
   try {
@@ -48,5 +51,13 @@ export function readClusterState(annotations: Record<string, string> | undefined
 /** The annotation value for a state (compact JSON, stable key order). */
 export function writeClusterState(state: ClusterRolloutState): string {
   const { rollout, revision, direction, startedAt, value, previous, workGeneration } = state;
-  return JSON.stringify({ rollout, revision, direction, startedAt, value, previous, ...(workGeneration === undefined ? {} : { workGeneration }) });
+  return JSON.stringify({
+    rollout,
+    revision,
+    direction,
+    startedAt,
+    value,
+    previous,
+    ...(workGeneration === undefined ? {} : { workGeneration }),
+  });
 }

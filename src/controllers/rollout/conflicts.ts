@@ -26,7 +26,8 @@ export function conflictWith(
   others: readonly RolloutSummaryForConflicts[],
 ): string | null {
   for (const other of others) {
-    if (other.key === me.key || !other.active || !sameTarget(me.target, other.target) || !older(other, me)) continue;
+    if (other.key === me.key || !other.active || !sameTarget(me.target, other.target) || !older(other, me))
+      continue;
     const shared: string[] = [];
     for (const c of me.clusters) {
       if (other.clusters.has(c)) {

@@ -54,7 +54,9 @@ export function compositionOf(config: KlusterletConfig | undefined): Composition
   if (!raw) return null;
   try {
     const c = JSON.parse(raw) as Composition;
-    return typeof c.base === 'string' ? { base: c.base, pin: c.pin ?? null, transport: c.transport ?? null } : null;
+    return typeof c.base === 'string'
+      ? { base: c.base, pin: c.pin ?? null, transport: c.transport ?? null }
+      : null;
   } catch {
     return null;
   }

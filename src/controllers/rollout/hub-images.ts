@@ -7,7 +7,10 @@
 import type { KlusterletImages } from '../../api/agentrollout.js';
 import type { KubeClient, KubeObject } from '../../runtime/index.js';
 
-export const IMPORT_CONTROLLER = { namespace: 'multicluster-engine', name: 'managedcluster-import-controller-v2' };
+export const IMPORT_CONTROLLER = {
+  namespace: 'multicluster-engine',
+  name: 'managedcluster-import-controller-v2',
+};
 
 type Deployment = KubeObject & {
   spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } };
@@ -37,7 +40,8 @@ export class HubImages {
 
   async get(now: number): Promise<KlusterletImages | null> {
     if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.images;
-    const dep = (await this.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', ...this.where })) as Deployment | undefined;
+    const dep = (await this.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', ...this.where })) as
+      Deployment | undefined;
     const images = imagesFromImportController(dep);
     this.cached = { at: now, images };
     return images;

@@ -31,7 +31,10 @@ export class MembershipCache {
   private readonly decoded = new Map<string, { rv: string; members: Map<string, Membership> }>();
 
   /** Members of `revision` from the chunk ConfigMaps (in index order), and the chunks' lines. */
-  read(chunks: readonly ConfigMap[], revision: string): { members: Map<string, Membership>; lines: MemberLine[][] } {
+  read(
+    chunks: readonly ConfigMap[],
+    revision: string,
+  ): { members: Map<string, Membership>; lines: MemberLine[][] } {
     const members = new Map<string, Membership>();
     const lines: MemberLine[][] = [];
     for (const cm of chunks) {
@@ -62,7 +65,10 @@ export class MembershipCache {
 /** The chunk ConfigMaps of a revision, ordered by index. */
 export function chunksOf(all: readonly KubeObject[], rollout: string, revision: string): ConfigMap[] {
   return (all as ConfigMap[])
-    .filter((cm) => cm.metadata.labels?.[ROLLOUT_LABEL] === rollout && cm.metadata.labels?.[REVISION_LABEL] === revision)
+    .filter(
+      (cm) =>
+        cm.metadata.labels?.[ROLLOUT_LABEL] === rollout && cm.metadata.labels?.[REVISION_LABEL] === revision,
+    )
     .sort((a, b) => chunkIndex(a) - chunkIndex(b));
 }
 
@@ -86,10 +92,21 @@ export async function writeMembers(
       metadata: {
         name: chunkName(owner.name, revision, index),
         namespace: owner.namespace,
-        labels: { ...rolloutLabels(), [MEMBERS_LABEL]: 'true', [ROLLOUT_LABEL]: owner.name, [REVISION_LABEL]: revision },
+        labels: {
+          ...rolloutLabels(),
+          [MEMBERS_LABEL]: 'true',
+          [ROLLOUT_LABEL]: owner.name,
+          [REVISION_LABEL]: revision,
+        },
         annotations: { [PLANE_ANNOTATION]: 'data' },
         ownerReferences: [
-          { apiVersion: AGENT_ROLLOUT_API_VERSION, kind: AGENT_ROLLOUT_KIND, name: owner.name, uid: owner.uid, blockOwnerDeletion: false },
+          {
+            apiVersion: AGENT_ROLLOUT_API_VERSION,
+            kind: AGENT_ROLLOUT_KIND,
+            name: owner.name,
+            uid: owner.uid,
+            blockOwnerDeletion: false,
+          },
         ],
       },
       data: { [MEMBERS_KEY]: encodeMembers(lines) },

@@ -19,7 +19,9 @@ export interface MemberLine {
 
 export function encodeMembers(lines: readonly MemberLine[]): string {
   return lines
-    .map(({ name, membership: m }) => `${name}\t${m.group.index}\t${m.group.name}${m.joinedLate ? '\tL' : ''}`)
+    .map(
+      ({ name, membership: m }) => `${name}\t${m.group.index}\t${m.group.name}${m.joinedLate ? '\tL' : ''}`,
+    )
     .join('\n');
 }
 

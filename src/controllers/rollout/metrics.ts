@@ -96,7 +96,12 @@ export function recordPlan(namespace: string, rollout: string, target: string, p
 }
 
 /** Drops every series of a deleted rollout. */
-export function forgetRollout(namespace: string, rollout: string, target: string, groups: readonly string[]): void {
+export function forgetRollout(
+  namespace: string,
+  rollout: string,
+  target: string,
+  groups: readonly string[],
+): void {
   for (const state of STATES) rolloutClusters.remove({ namespace, rollout, target, state });
   for (const phase of ROLLOUT_PHASES) rolloutPhase.remove({ namespace, rollout, target, phase });
   for (const action of ACTIONS) rolloutBudgetBreached.remove({ namespace, rollout, target, action });

@@ -41,7 +41,11 @@ export function observeFleet(
       labels: labelsOf(name) ?? {},
       membership: members.get(name) ?? null,
       applied: s
-        ? { revision: s.direction === 'forward' ? s.revision : PREVIOUS_REVISION, direction: s.direction, startedAt: s.startedAt }
+        ? {
+            revision: s.direction === 'forward' ? s.revision : PREVIOUS_REVISION,
+            direction: s.direction,
+            startedAt: s.startedAt,
+          }
         : null,
       observedRevision: f.observedRevision,
       healthy: f.healthy,

@@ -29,5 +29,7 @@ export function resolvePolicy(
     paused: spec.paused,
     lateJoiners: spec.lateJoiners,
   });
-  return result.ok ? { ok: true, policy: result.policy } : { ok: false, errors: result.errors.map(formatSpecError) };
+  return result.ok
+    ? { ok: true, policy: result.policy }
+    : { ok: false, errors: result.errors.map(formatSpecError) };
 }

@@ -6,18 +6,46 @@ export const rolloutRbac: RbacTable = {
   component: 'agent-rollout',
   cluster: [
     { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['agentrollouts'], verbs: READ },
-    { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['agentrollouts/status'], verbs: ['get', 'patch', 'update'] },
+    {
+      apiGroups: ['maestro.multicluster.openshift.io'],
+      resources: ['agentrollouts/status'],
+      verbs: ['get', 'patch', 'update'],
+    },
     { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['maestros'], verbs: ['get'] },
-    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['placements', 'placementdecisions'], verbs: READ },
+    {
+      apiGroups: ['cluster.open-cluster-management.io'],
+      resources: ['placements', 'placementdecisions'],
+      verbs: READ,
+    },
     // The klusterlet-config annotation and the rollout's record: merge patches of metadata only.
-    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: [...READ, 'patch'] },
+    {
+      apiGroups: ['cluster.open-cluster-management.io'],
+      resources: ['managedclusters'],
+      verbs: [...READ, 'patch'],
+    },
     // Observer works (ReadOnly) in cluster namespaces; the import controller's works are only read.
-    { apiGroups: ['work.open-cluster-management.io'], resources: ['manifestworks'], verbs: [...READ, 'create', 'patch'] },
-    { apiGroups: ['addon.open-cluster-management.io'], resources: ['managedclusteraddons'], verbs: [...READ, 'patch'] },
+    {
+      apiGroups: ['work.open-cluster-management.io'],
+      resources: ['manifestworks'],
+      verbs: [...READ, 'create', 'patch'],
+    },
+    {
+      apiGroups: ['addon.open-cluster-management.io'],
+      resources: ['managedclusteraddons'],
+      verbs: [...READ, 'patch'],
+    },
     { apiGroups: ['addon.open-cluster-management.io'], resources: ['clustermanagementaddons'], verbs: READ },
-    { apiGroups: ['addon.open-cluster-management.io'], resources: ['addondeploymentconfigs', 'addontemplates'], verbs: ['get'] },
+    {
+      apiGroups: ['addon.open-cluster-management.io'],
+      resources: ['addondeploymentconfigs', 'addontemplates'],
+      verbs: ['get'],
+    },
     // Derived KlusterletConfigs (created and kept in step); users' configs are only read.
-    { apiGroups: ['config.open-cluster-management.io'], resources: ['klusterletconfigs'], verbs: [...READ, 'create', 'patch'] },
+    {
+      apiGroups: ['config.open-cluster-management.io'],
+      resources: ['klusterletconfigs'],
+      verbs: [...READ, 'create', 'patch'],
+    },
     { apiGroups: ['multicluster.openshift.io'], resources: ['multiclusterengines'], verbs: READ },
     { apiGroups: ['operator.open-cluster-management.io'], resources: ['clustermanagers'], verbs: ['get'] },
     // Frozen membership chunks next to each rollout (label-selected informer across namespaces).
@@ -25,7 +53,12 @@ export const rolloutRbac: RbacTable = {
   ],
   namespaced: {
     [IMPORT_CONTROLLER.namespace]: [
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: [IMPORT_CONTROLLER.name] },
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments'],
+        verbs: ['get'],
+        resourceNames: [IMPORT_CONTROLLER.name],
+      },
     ],
   },
 };

@@ -54,7 +54,7 @@ import { placementClusters } from './placement-clusters.js';
 import { resolvePolicy } from './policy.js';
 import { PREVIOUS_REVISION, targetRevision, canonicalJson } from './revision.js';
 import { applyStarts } from './apply-starts.js';
-import { isTerminalPhase, memoFromStatus, stalledStatus, statusForPlan } from './status.js';
+import { isTerminalPhase, memoFromStatus, stalledStatus, statusForPlan, waitingStatus } from './status.js';
 import { transportHubProblems } from './transport-hub.js';
 import { BY_ROLLOUT_STATE, type RolloutInformers } from './world.js';
 import { rememberingWriter } from './writer.js';
@@ -143,6 +143,19 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     const kind = targetKind(spec.target);
     const revision = targetRevision(spec.target);
     const targetText = describeTarget(spec.target);
+    // A finished revision stays finished: later rollouts change the same clusters, and this one
+    // must neither fight them nor un-succeed. Only a rollback request (or a new target) wakes it.
+    const rollbackAt = timeAnnotation(obj, ROLLBACK_ANNOTATION);
+    if (previous?.revision === revision && isTerminalPhase(previous.phase)) {
+      const completedAt = previous.completionTime ? Date.parse(previous.completionTime) : 0;
+      const rollbackRequested =
+        rollbackAt !== null && rollbackAt > completedAt && previous.phase !== 'RolledBack';
+      if (!rollbackRequested) {
+        if (previous.observedGeneration !== generation)
+          await writeStatus({ ...previous, observedGeneration: generation });
+        return;
+      }
+    }
     const cma = spec.target.addOn ? world.clusterManagementAddOn(spec.target.addOn.name) : undefined;
     const policy = resolvePolicy(spec, namespace, cma);
     if (!policy.ok) return stall(R.InvalidSpec, policy.errors.join('; '));
@@ -157,6 +170,24 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     const placed = placementClusters(world.decisionsOf(namespace, spec.placementRef.name));
     const clusterNames = [...placed.groups.keys()];
     updateIndex(deps.clusterIndex, req.key, clusterNames);
+    // The plan of a revision is frozen at its first step, so that step waits until the placement
+    // controller has written every decision (a half-written Placement would freeze half a fleet
+    // and turn the rest into late joiners).
+    const started = previous?.plan?.revision === revision;
+    const selected = world.placement(namespace, spec.placementRef.name)?.status?.numberOfSelectedClusters;
+    if (
+      !started &&
+      (clusterNames.length === 0 || (selected !== undefined && selected !== clusterNames.length))
+    ) {
+      const message =
+        clusterNames.length === 0
+          ? `Placement ${namespace}/${spec.placementRef.name} selects no cluster`
+          : `waiting for the decisions of Placement ${namespace}/${spec.placementRef.name} (${clusterNames.length} of ${selected})`;
+      await writeStatus(
+        waitingStatus(previous, generation, t, targetText, revision, message, clusterNames.length),
+      );
+      return { requeueAfter: PREFLIGHT_RETRY_MS };
+    }
 
     // 4. Driver and rollout-level pre-flight.
     const hub = spec.target.klusterlet
@@ -179,7 +210,6 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       clusters: clusterNames.sort(),
       hubImages: hub,
     };
-    const started = previous?.plan?.revision === revision;
     const problems = [...(await driver.preflight(ctx))];
     const conflict = conflictWith(
       summaryOf(obj, spec.target, clusterNames, previous),
@@ -215,7 +245,6 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       revision: a.revision,
     }));
     let memo = memoFromStatus(previous?.plan, revision);
-    const rollbackAt = timeAnnotation(obj, ROLLBACK_ANNOTATION);
     if (
       memo &&
       rollbackAt !== null &&

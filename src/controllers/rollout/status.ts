@@ -9,7 +9,10 @@ import {
   type PlanMemoStatus,
   type RolloutPhaseName,
 } from '../../api/agentrollout-status.js';
-import { AgentRolloutConditionType as T, AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
+import {
+  AgentRolloutConditionType as T,
+  AgentRolloutReason as R,
+} from '../../api/agentrollout-conditions.js';
 import { setCondition, toMetaTime, type Condition } from '../../runtime/conditions.js';
 import type { RolloutMemo, RolloutPlan } from '../../rollout/index.js';
 
@@ -29,7 +32,9 @@ export function memoToStatus(memo: RolloutMemo, membershipChunks: number): PlanM
     revision: memo.revision,
     startedAt: iso(memo.startedAt) ?? '',
     groups: memo.groups.map((g) => ({ name: g.name, index: g.index, size: g.size })),
-    ...(memo.halt ? { halt: { action: memo.halt.action, since: iso(memo.halt.since) ?? '', reason: memo.halt.reason } } : {}),
+    ...(memo.halt
+      ? { halt: { action: memo.halt.action, since: iso(memo.halt.since) ?? '', reason: memo.halt.reason } }
+      : {}),
     ...(memo.forgiven ? { forgiven: memo.forgiven } : {}),
     membershipChunks,
   };
@@ -43,7 +48,9 @@ export function memoFromStatus(status: PlanMemoStatus | undefined, revision: str
     revision: status.revision,
     startedAt: ms(status.startedAt),
     groups: status.groups.map((g) => ({ name: g.name, index: g.index, size: g.size })),
-    halt: status.halt ? { action: status.halt.action, since: ms(status.halt.since), reason: status.halt.reason } : null,
+    halt: status.halt
+      ? { action: status.halt.action, since: ms(status.halt.since), reason: status.halt.reason }
+      : null,
     forgiven: status.forgiven ?? null,
   };
 }
@@ -70,9 +77,12 @@ export function statusForPlan(input: StatusInput): AgentRolloutStatus {
   const succeeded = summary.counts.succeeded;
   const total = summary.total;
   const newRevision = previous?.revision !== input.revision;
-  const startTime = newRevision ? iso(plan.memo.startedAt) : (previous?.startTime ?? iso(plan.memo.startedAt));
+  const startTime = newRevision
+    ? iso(plan.memo.startedAt)
+    : (previous?.startTime ?? iso(plan.memo.startedAt));
   const completionTime = isTerminalPhase(phase)
-    ? ((!newRevision && previous && isTerminalPhase(previous.phase) ? previous.completionTime : undefined) ?? iso(now))
+    ? ((!newRevision && previous && isTerminalPhase(previous.phase) ? previous.completionTime : undefined) ??
+      iso(now))
     : undefined;
 
   let conditions: Condition[] | undefined = previous?.conditions as Condition[] | undefined;
@@ -99,8 +109,18 @@ export function statusForPlan(input: StatusInput): AgentRolloutStatus {
   conditions = setCondition(
     conditions,
     input.clusterChecks.length > 0
-      ? { type: T.PreflightChecksPassed, status: 'False', reason: R.PreflightFailed, message: input.clusterChecks.join('; ') }
-      : { type: T.PreflightChecksPassed, status: 'True', reason: R.ChecksPassed, message: 'all pre-flight checks passed' },
+      ? {
+          type: T.PreflightChecksPassed,
+          status: 'False',
+          reason: R.PreflightFailed,
+          message: input.clusterChecks.join('; '),
+        }
+      : {
+          type: T.PreflightChecksPassed,
+          status: 'True',
+          reason: R.ChecksPassed,
+          message: 'all pre-flight checks passed',
+        },
     at,
   );
 
@@ -156,10 +176,18 @@ export function stalledStatus(
   message: string,
 ): AgentRolloutStatus {
   const at = { now: new Date(now), observedGeneration: generation };
-  let conditions = setCondition(previous?.conditions as Condition[] | undefined, { type: T.Stalled, status: 'True', reason, message }, at);
+  let conditions = setCondition(
+    previous?.conditions as Condition[] | undefined,
+    { type: T.Stalled, status: 'True', reason, message },
+    at,
+  );
   conditions = setCondition(conditions, { type: T.Ready, status: 'False', reason, message }, at);
   if (reason === R.PreflightFailed) {
-    conditions = setCondition(conditions, { type: T.PreflightChecksPassed, status: 'False', reason, message }, at);
+    conditions = setCondition(
+      conditions,
+      { type: T.PreflightChecksPassed, status: 'False', reason, message },
+      at,
+    );
   }
   return {
     ...(previous ?? {}),
@@ -168,4 +196,33 @@ export function stalledStatus(
     message,
     conditions,
   };
+}
+
+/** Status before a revision's first step: Pending with a reason, the plan not frozen yet. */
+export function waitingStatus(
+  previous: AgentRolloutStatus | undefined,
+  generation: number | undefined,
+  now: number,
+  target: string,
+  revision: string,
+  message: string,
+  total: number,
+): AgentRolloutStatus {
+  const at = { now: new Date(now), observedGeneration: generation };
+  let conditions = setCondition(
+    previous?.conditions as Condition[] | undefined,
+    { type: T.Ready, status: 'False', reason: 'Pending', message },
+    at,
+  );
+  conditions = setCondition(
+    conditions,
+    { type: T.Progressing, status: 'False', reason: 'Pending', message },
+    at,
+  );
+  conditions = setCondition(
+    conditions,
+    { type: T.PreflightChecksPassed, status: 'False', reason: R.PreflightFailed, message },
+    at,
+  );
+  return { observedGeneration: generation, phase: 'Pending', message, target, revision, total, conditions };
 }

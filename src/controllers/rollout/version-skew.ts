@@ -46,13 +46,16 @@ export function versionSkewViolations(
     }
     const behind = minorDistance(h, t);
     if (behind > policy.maxMinorBehindHub) {
-      problems.push(`target ${target} is ${behind} minor versions behind the hub (${hub}); at most ${policy.maxMinorBehindHub} allowed`);
+      problems.push(
+        `target ${target} is ${behind} minor versions behind the hub (${hub}); at most ${policy.maxMinorBehindHub} allowed`,
+      );
     }
   }
   if (!policy.allowDowngrade) {
     for (const v of current) {
       const c = parseSemver(v);
-      if (c && compareSemver(t, c) < 0) problems.push(`target ${target} would downgrade clusters running ${v}`);
+      if (c && compareSemver(t, c) < 0)
+        problems.push(`target ${target} would downgrade clusters running ${v}`);
     }
   }
   return problems;

@@ -29,7 +29,14 @@ import {
   type Placement,
   type PlacementDecision,
 } from '../../api/upstream/ocm.js';
-import { dropManagedFields, Informer, objectKey, type KubeClient, type KubeObject, type Logger } from '../../runtime/index.js';
+import {
+  dropManagedFields,
+  Informer,
+  objectKey,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+} from '../../runtime/index.js';
 import { readClusterState, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
 import type { RolloutWorld } from './drivers/types.js';
 import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
@@ -50,7 +57,8 @@ function trimClusterAnnotations(obj: KubeObject): KubeObject {
   if (!a) return obj;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) {
-    if (k.startsWith(STATE_ANNOTATION_PREFIX) || k.startsWith('agent.open-cluster-management.io/')) kept[k] = v;
+    if (k.startsWith(STATE_ANNOTATION_PREFIX) || k.startsWith('agent.open-cluster-management.io/'))
+      kept[k] = v;
   }
   obj.metadata.annotations = kept;
   return obj;
@@ -74,12 +82,17 @@ export class RolloutInformers implements RolloutWorld {
   private readonly overlay = new Map<string, KubeObject>();
 
   constructor(client: KubeClient, logger: Logger) {
-    const make = (apiVersion: string, kind: string, extra: Partial<ConstructorParameters<typeof Informer>[0]> = {}) =>
-      new Informer({ client, apiVersion, kind, logger, ...extra });
+    const make = (
+      apiVersion: string,
+      kind: string,
+      extra: Partial<ConstructorParameters<typeof Informer>[0]> = {},
+    ) => new Informer({ client, apiVersion, kind, logger, ...extra });
     const managedByUs = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
     this.rollouts = make(AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND);
     this.placements = make(PLACEMENT_API_VERSION, 'Placement', { transform: trimWith(placementSchema) });
-    this.decisions = make(PLACEMENT_API_VERSION, 'PlacementDecision', { transform: trimWith(placementDecisionSchema) });
+    this.decisions = make(PLACEMENT_API_VERSION, 'PlacementDecision', {
+      transform: trimWith(placementDecisionSchema),
+    });
     this.clusters = make(MANAGED_CLUSTER_API_VERSION, 'ManagedCluster', {
       transform: (o) => trimClusterAnnotations(trimWith(managedClusterSchema)(o)),
     });
@@ -91,7 +104,9 @@ export class RolloutInformers implements RolloutWorld {
       labelSelector: managedByUs,
       transform: trimWith(manifestWorkSchema),
     });
-    this.addOns = make(ADDON_API_VERSION, 'ManagedClusterAddOn', { transform: trimWith(managedClusterAddOnSchema) });
+    this.addOns = make(ADDON_API_VERSION, 'ManagedClusterAddOn', {
+      transform: trimWith(managedClusterAddOnSchema),
+    });
     this.clusterManagementAddOns = make(ADDON_API_VERSION, 'ClusterManagementAddOn', {
       transform: trimWith(clusterManagementAddOnSchema),
     });
@@ -176,7 +191,9 @@ export class RolloutInformers implements RolloutWorld {
   /** Hub version from the MultiClusterEngine's status.currentVersion (the oldest MCE decides). */
   hubVersion(): string | undefined {
     const engines = this.engines.list() as (KubeObject & { status?: { currentVersion?: string } })[];
-    engines.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    engines.sort((a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+    );
     return engines[0]?.status?.currentVersion;
   }
 

@@ -38,7 +38,15 @@ export async function startRolloutEnv(
   const abort = new AbortController();
   const operatorDone = operator
     ? runOperator(
-        ['--kubeconfig', cp.kubeconfigPath, '--metrics-bind-address=0', '--health-probe-bind-address=0', '--qps=200', '--burst=400', '--log-level=warn'],
+        [
+          '--kubeconfig',
+          cp.kubeconfigPath,
+          '--metrics-bind-address=0',
+          '--health-probe-bind-address=0',
+          '--qps=200',
+          '--burst=400',
+          '--log-level=warn',
+        ],
         [rolloutControllerFactory],
         { signals: false, signal: abort.signal },
       )
@@ -79,14 +87,21 @@ export async function createPlacement(
       decisionStrategy: {
         groupStrategy: {
           clustersPerDecisionGroup: perGroup,
-          decisionGroups: groups.map((g) => ({ groupName: g.groupName, groupClusterSelector: { labelSelector: { matchLabels: g.matchLabels } } })),
+          decisionGroups: groups.map((g) => ({
+            groupName: g.groupName,
+            groupClusterSelector: { labelSelector: { matchLabels: g.matchLabels } },
+          })),
         },
       },
     },
   } as KubeObject);
 }
 
-export async function rolloutStatus(client: KubeClient, namespace: string, name: string): Promise<AgentRolloutStatus | undefined> {
+export async function rolloutStatus(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<AgentRolloutStatus | undefined> {
   const obj = (await client.get({
     apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
     kind: 'AgentRollout',
@@ -96,7 +111,12 @@ export async function rolloutStatus(client: KubeClient, namespace: string, name:
   return obj?.status;
 }
 
-export async function createRollout(client: KubeClient, namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
+export async function createRollout(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
   await client.create({
     apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
     kind: 'AgentRollout',
@@ -109,7 +129,11 @@ export async function createRollout(client: KubeClient, namespace: string, name:
 export async function enableGrpcOnHub(client: KubeClient): Promise<void> {
   await client.patch(
     { apiVersion: 'operator.open-cluster-management.io/v1', kind: 'ClusterManager', name: 'cluster-manager' },
-    { spec: { registrationConfiguration: { registrationDrivers: [{ authType: 'csr' }, { authType: 'grpc' }] } } },
+    {
+      spec: {
+        registrationConfiguration: { registrationDrivers: [{ authType: 'csr' }, { authType: 'grpc' }] },
+      },
+    },
     'merge',
   );
 }

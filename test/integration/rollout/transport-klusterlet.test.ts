@@ -25,9 +25,10 @@ interface KlusterletSpec {
 
 /** The Klusterlet CR as the simulated cluster runs it. */
 function klusterletOf(env: RolloutEnv, cluster: string): { spec?: KlusterletSpec } | undefined {
-  return env.fleet.spoke(cluster).get('operator.open-cluster-management.io/v1', 'Klusterlet', undefined, 'klusterlet') as
-    | { spec?: KlusterletSpec }
-    | undefined;
+  return env.fleet
+    .spoke(cluster)
+    .get('operator.open-cluster-management.io/v1', 'Klusterlet', undefined, 'klusterlet') as
+    { spec?: KlusterletSpec } | undefined;
 }
 const CLUSTERS = 40;
 
@@ -54,7 +55,8 @@ describe('AgentRollout on a simulated fleet', () => {
     await eventually(
       async () => {
         const s = await rolloutStatus(env.client, NS, 'to-grpc');
-        if (s?.counts) maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
+        if (s?.counts)
+          maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
         expect(s?.phase).toBe('Succeeded');
       },
       { timeout: 60_000, interval: 100, message: 'the transport rollout to succeed' },
@@ -64,7 +66,9 @@ describe('AgentRollout on a simulated fleet', () => {
     expect(status?.groups?.map((g) => g.counts.succeeded)).toEqual([10, 10, 10, 10]);
     expect(maxInFlight).toBeLessThanOrEqual(10);
     for (const name of env.fleet.names) {
-      expect(klusterletOf(env, name)?.spec?.registrationConfiguration?.registrationDriver?.authType).toBe('grpc');
+      expect(klusterletOf(env, name)?.spec?.registrationConfiguration?.registrationDriver?.authType).toBe(
+        'grpc',
+      );
     }
     const writes = env.fleet.audit.entries.filter((e) => e.what === 'klusterlet-config');
     expect(writes).toHaveLength(CLUSTERS);
@@ -83,20 +87,36 @@ describe('AgentRollout on a simulated fleet', () => {
       rolloutStrategy: { type: 'ProgressivePerGroup' },
       versionSkewPolicy: { allowNewerThanHub: true },
     });
-    await eventually(async () => expect((await rolloutStatus(env.client, NS, 'klusterlet-2-17-1'))?.phase).toBe('Succeeded'), {
-      timeout: 60_000,
-      message: 'the klusterlet rollout to succeed',
-    });
+    await eventually(
+      async () => expect((await rolloutStatus(env.client, NS, 'klusterlet-2-17-1'))?.phase).toBe('Succeeded'),
+      {
+        timeout: 60_000,
+        message: 'the klusterlet rollout to succeed',
+      },
+    );
     for (const name of env.fleet.names) {
       const k = klusterletOf(env, name);
       expect(k?.spec?.registrationImagePullSpec).toBe(target.registration);
       expect(k?.spec?.workImagePullSpec).toBe(target.work);
       expect(k?.spec?.registrationConfiguration?.registrationDriver?.authType).toBe('grpc');
     }
-    const mc = await env.client.get({ apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster', name: env.fleet.names[0] ?? '' });
+    const mc = await env.client.get({
+      apiVersion: 'cluster.open-cluster-management.io/v1',
+      kind: 'ManagedCluster',
+      name: env.fleet.names[0] ?? '',
+    });
     const selection = mc?.metadata.annotations?.[KLUSTERLET_CONFIG_ANNOTATION] ?? '';
-    const config = (await env.client.get({ apiVersion: 'config.open-cluster-management.io/v1alpha1', kind: 'KlusterletConfig', name: selection })) as
-      | { spec?: { registries?: { source?: string; mirror: string }[]; registrationDriver?: { authType?: string } } }
+    const config = (await env.client.get({
+      apiVersion: 'config.open-cluster-management.io/v1alpha1',
+      kind: 'KlusterletConfig',
+      name: selection,
+    })) as
+      | {
+          spec?: {
+            registries?: { source?: string; mirror: string }[];
+            registrationDriver?: { authType?: string };
+          };
+        }
       | undefined;
     expect(config?.spec?.registrationDriver).toEqual({ authType: 'grpc' });
     expect(config?.spec?.registries).toEqual(

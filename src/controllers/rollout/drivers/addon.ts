@@ -14,7 +14,12 @@ import {
   type AddOnConfigReference,
   type ManagedClusterAddOn,
 } from '../../../api/upstream/ocm.js';
-import { readClusterState, stateAnnotation, writeClusterState, type ClusterRolloutState } from '../cluster-state.js';
+import {
+  readClusterState,
+  stateAnnotation,
+  writeClusterState,
+  type ClusterRolloutState,
+} from '../cluster-state.js';
 import { PREVIOUS_REVISION } from '../revision.js';
 import { clusterHealth, later, transitionTime } from './cluster-health.js';
 import type { ClusterFacts, DriverContext, TargetDriver } from './types.js';
@@ -33,8 +38,10 @@ const CONFIG_KINDS: Record<string, { apiVersion: string; kind: string; namespace
   },
 };
 
-const sameGroupResource = (a: { group?: string; resource: string }, b: { group?: string; resource: string }) =>
-  (a.group ?? '') === (b.group ?? '') && a.resource === b.resource;
+const sameGroupResource = (
+  a: { group?: string; resource: string },
+  b: { group?: string; resource: string },
+) => (a.group ?? '') === (b.group ?? '') && a.resource === b.resource;
 
 /** A config reference as the state annotation stores it ("" = no entry for the group/resource). */
 export function configValue(ref: { namespace?: string; name: string } | null): string {
@@ -69,11 +76,15 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
         );
       }
       if (cma.metadata.annotations?.['addon.open-cluster-management.io/lifecycle'] === 'self') {
-        problems.push(`add-on "${target.name}" is self-managed (lifecycle: self): the addon-manager would ignore per-cluster configs`);
+        problems.push(
+          `add-on "${target.name}" is self-managed (lifecycle: self): the addon-manager would ignore per-cluster configs`,
+        );
       }
       const kind = CONFIG_KINDS[`${ref.group}/${ref.resource}`];
       if (!kind) {
-        problems.push(`config resource ${ref.group}/${ref.resource} is not one the operator can check (AddOnDeploymentConfig, AddOnTemplate)`);
+        problems.push(
+          `config resource ${ref.group}/${ref.resource} is not one the operator can check (AddOnDeploymentConfig, AddOnTemplate)`,
+        );
       } else {
         const obj = await ctx.client.get({
           apiVersion: kind.apiVersion,
@@ -81,7 +92,8 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
           name: ref.name,
           ...(kind.namespaced ? { namespace: ref.namespace ?? '' } : {}),
         });
-        if (!obj) problems.push(`${kind.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} not found`);
+        if (!obj)
+          problems.push(`${kind.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} not found`);
       }
       return problems;
     },
@@ -110,12 +122,25 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
       if (!state) return { ...base, healthy, reachable: health.healthy };
       const expected = state.direction === 'forward' ? state.value : state.previous;
       const progress = configProgress(mca, ref, expected);
-      const since = tracker.since(cluster, state.revision, state.direction, progress.done && healthy, ctx.now);
+      const since = tracker.since(
+        cluster,
+        state.revision,
+        state.direction,
+        progress.done && healthy,
+        ctx.now,
+      );
       return {
         ...base,
         healthy,
-        healthySince: later(later(since, progress.completedAt), available?.status === 'True' ? transitionTime(available) : null),
-        observedRevision: progress.done ? (state.direction === 'forward' ? state.revision : PREVIOUS_REVISION) : null,
+        healthySince: later(
+          later(since, progress.completedAt),
+          available?.status === 'True' ? transitionTime(available) : null,
+        ),
+        observedRevision: progress.done
+          ? state.direction === 'forward'
+            ? state.revision
+            : PREVIOUS_REVISION
+          : null,
         degraded: progress.failed,
         message: progress.message,
       };
@@ -144,7 +169,12 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
       // spec.configs is an atomic list others may edit: replace it whole, guarded by the
       // resourceVersion we read it at (a concurrent edit makes this a 409, retried next reconcile).
       await ctx.client.patch(
-        { apiVersion: ADDON_API_VERSION, kind: 'ManagedClusterAddOn', namespace: start.name, name: target.name },
+        {
+          apiVersion: ADDON_API_VERSION,
+          kind: 'ManagedClusterAddOn',
+          namespace: start.name,
+          name: target.name,
+        },
         {
           metadata: {
             resourceVersion: mca.metadata.resourceVersion,
@@ -170,12 +200,14 @@ interface ConfigProgress {
  * Where the addon-manager is with `expected` (a config value, "" = no override) for the target's
  * group/resource (ocm `addonprogressing/controller.go`, `graph.go` `setRolloutStatus`).
  */
-export function configProgress(mca: ManagedClusterAddOn, ref: AddOnConfigRef, expected: string): ConfigProgress {
+export function configProgress(
+  mca: ManagedClusterAddOn,
+  ref: AddOnConfigRef,
+  expected: string,
+): ConfigProgress {
   const progressing = findOcmCondition(mca.status?.conditions, 'Progressing');
   const failed =
-    progressing?.reason === 'Failed' || progressing?.reason === 'ConfigurationUnsupported'
-      ? true
-      : false;
+    progressing?.reason === 'Failed' || progressing?.reason === 'ConfigurationUnsupported' ? true : false;
   const cr = mca.status?.configReferences?.find((c) => sameGroupResource(c, ref));
   const desired = cr?.desiredConfig;
   const applied = cr?.lastAppliedConfig;

@@ -3,7 +3,12 @@
  * keeps `ManagedClusterConditionAvailable` True by renewing its lease; Unknown means it stopped
  * answering (api `cluster/v1/types.go`).
  */
-import { findOcmCondition, MANAGED_CLUSTER_AVAILABLE, type ManagedCluster, type OcmCondition } from '../../../api/upstream/ocm.js';
+import {
+  findOcmCondition,
+  MANAGED_CLUSTER_AVAILABLE,
+  type ManagedCluster,
+  type OcmCondition,
+} from '../../../api/upstream/ocm.js';
 
 export interface ClusterHealth {
   healthy: boolean;

@@ -60,7 +60,10 @@ export function previousValue(facts: ClusterFacts, current: string): string {
  * Applies the derived KlusterletConfigs that `compositions` need, skipping those whose cached
  * copy already matches (a reconcile with nothing to change writes nothing).
  */
-export async function ensureDerivedConfigs(compositions: Iterable<Composition>, ctx: DriverContext): Promise<void> {
+export async function ensureDerivedConfigs(
+  compositions: Iterable<Composition>,
+  ctx: DriverContext,
+): Promise<void> {
   const seen = new Set<string>();
   for (const c of compositions) {
     if (isPlain(c)) continue;
@@ -107,7 +110,8 @@ export async function writeSlot(
     previous,
     // Only a changed selection makes the import controller re-render the work: then success
     // needs a newer generation than this one.
-    ...(work?.metadata.generation !== undefined && selection !== (annotations[KLUSTERLET_CONFIG_ANNOTATION] ?? '')
+    ...(work?.metadata.generation !== undefined &&
+    selection !== (annotations[KLUSTERLET_CONFIG_ANNOTATION] ?? '')
       ? { workGeneration: work.metadata.generation }
       : {}),
   };

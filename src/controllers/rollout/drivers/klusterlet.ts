@@ -13,7 +13,13 @@ import { parsePin, pinValue, type VersionPin } from '../derived-config.js';
 import { PREVIOUS_REVISION } from '../revision.js';
 import { versionSkewViolations } from '../version-skew.js';
 import { clusterHealth, later } from './cluster-health.js';
-import { compositionNow, ensureDerivedConfigs, previousValue, recordsOn, writeSlot } from './klusterlet-slot.js';
+import {
+  compositionNow,
+  ensureDerivedConfigs,
+  previousValue,
+  recordsOn,
+  writeSlot,
+} from './klusterlet-slot.js';
 import { feedbackValues, observerWork, OBSERVER_WORK_NAME } from './observer-work.js';
 import type { ClusterFacts, MatchTracker, TargetDriver } from './types.js';
 import { workReadiness } from './work-status.js';
@@ -27,7 +33,11 @@ export interface KlusterletDriverInput {
 
 export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
   const { target } = input;
-  const pinFor = (hub: KlusterletImages): VersionPin => ({ version: target.version, images: target.images, hubImages: hub });
+  const pinFor = (hub: KlusterletImages): VersionPin => ({
+    version: target.version,
+    images: target.images,
+    hubImages: hub,
+  });
 
   const expectedImages = (facts: ClusterFacts): KlusterletImages | null => {
     if (!facts.state) return null;
@@ -53,7 +63,12 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
         else if (input.hubVersion) current.add(input.hubVersion);
       }
       problems.push(
-        ...versionSkewViolations(target.version, input.hubVersion, [...current], ctx.rollout.spec.versionSkewPolicy),
+        ...versionSkewViolations(
+          target.version,
+          input.hubVersion,
+          [...current],
+          ctx.rollout.spec.versionSkewPolicy,
+        ),
       );
       return problems;
     },
@@ -84,12 +99,23 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
         feedback.get('operatorImage') === expected.registrationOperator &&
         feedback.get('klusterletAvailable') === 'True';
       const atTarget = matches && work.current && rerendered;
-      const since = tracker.since(cluster, state.revision, state.direction, atTarget && health.healthy, ctx.now);
+      const since = tracker.since(
+        cluster,
+        state.revision,
+        state.direction,
+        atTarget && health.healthy,
+        ctx.now,
+      );
       return {
         ...base,
-        observedRevision: atTarget ? (state.direction === 'forward' ? state.revision : PREVIOUS_REVISION) : null,
+        observedRevision: atTarget
+          ? state.direction === 'forward'
+            ? state.revision
+            : PREVIOUS_REVISION
+          : null,
         healthySince: later(since, health.healthySince),
-        degraded: work.failed || (work.current && rerendered && feedback.get('klusterletAvailable') === 'False'),
+        degraded:
+          work.failed || (work.current && rerendered && feedback.get('klusterletAvailable') === 'False'),
         message: work.message,
       };
     },
@@ -107,7 +133,14 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
       }
       const comp = compositionNow(start.name, ctx);
       const pin = pinOf(start, facts);
-      return writeSlot(start, 'klusterlet', { ...comp, pin }, pinValue(pin), previousValue(facts, pinValue(comp.pin)), ctx);
+      return writeSlot(
+        start,
+        'klusterlet',
+        { ...comp, pin },
+        pinValue(pin),
+        previousValue(facts, pinValue(comp.pin)),
+        ctx,
+      );
     },
   };
 

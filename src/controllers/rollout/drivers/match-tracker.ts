@@ -10,7 +10,13 @@ import type { MatchTracker } from './types.js';
 export class InMemoryMatchTracker implements MatchTracker {
   private readonly seen = new Map<string, number>();
 
-  since(cluster: string, revision: string, direction: Direction, matches: boolean, now: number): number | null {
+  since(
+    cluster: string,
+    revision: string,
+    direction: Direction,
+    matches: boolean,
+    now: number,
+  ): number | null {
     const key = `${cluster}\u0000${revision}\u0000${direction}`;
     if (!matches) {
       this.seen.delete(key);

@@ -30,13 +30,25 @@ export function observerWork(cluster: string, labels: Record<string, string>): R
     spec: {
       workload: {
         manifests: [
-          { apiVersion: 'operator.open-cluster-management.io/v1', kind: 'Klusterlet', metadata: { name: 'klusterlet' } },
-          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'klusterlet', namespace: AGENT_NAMESPACE } },
+          {
+            apiVersion: 'operator.open-cluster-management.io/v1',
+            kind: 'Klusterlet',
+            metadata: { name: 'klusterlet' },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'klusterlet', namespace: AGENT_NAMESPACE },
+          },
         ],
       },
       manifestConfigs: [
         {
-          resourceIdentifier: { group: 'operator.open-cluster-management.io', resource: 'klusterlets', name: 'klusterlet' },
+          resourceIdentifier: {
+            group: 'operator.open-cluster-management.io',
+            resource: 'klusterlets',
+            name: 'klusterlet',
+          },
           updateStrategy: { type: 'ReadOnly' },
           feedbackRules: [
             {
@@ -44,14 +56,25 @@ export function observerWork(cluster: string, labels: Record<string, string>): R
               jsonPaths: [
                 { name: FEEDBACK.registrationImage, path: '.spec.registrationImagePullSpec' },
                 { name: FEEDBACK.workImage, path: '.spec.workImagePullSpec' },
-                { name: FEEDBACK.klusterletAvailable, path: '.status.conditions[?(@.type=="Available")].status' },
-                { name: FEEDBACK.authType, path: '.spec.registrationConfiguration.registrationDriver.authType' },
+                {
+                  name: FEEDBACK.klusterletAvailable,
+                  path: '.status.conditions[?(@.type=="Available")].status',
+                },
+                {
+                  name: FEEDBACK.authType,
+                  path: '.spec.registrationConfiguration.registrationDriver.authType',
+                },
               ],
             },
           ],
         },
         {
-          resourceIdentifier: { group: 'apps', resource: 'deployments', name: 'klusterlet', namespace: AGENT_NAMESPACE },
+          resourceIdentifier: {
+            group: 'apps',
+            resource: 'deployments',
+            name: 'klusterlet',
+            namespace: AGENT_NAMESPACE,
+          },
           updateStrategy: { type: 'ReadOnly' },
           feedbackRules: [
             {
@@ -75,7 +98,13 @@ export function feedbackValues(work: ManifestWork | undefined): Map<string, stri
     for (const v of m.statusFeedback?.values ?? []) {
       const f = v.fieldValue;
       if (!f) continue;
-      const value = f.string ?? (f.integer !== undefined ? String(f.integer) : f.boolean !== undefined ? String(f.boolean) : f.jsonRaw);
+      const value =
+        f.string ??
+        (f.integer !== undefined
+          ? String(f.integer)
+          : f.boolean !== undefined
+            ? String(f.boolean)
+            : f.jsonRaw);
       if (value !== undefined) out.set(v.name, value);
     }
   }

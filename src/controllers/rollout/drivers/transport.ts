@@ -13,7 +13,13 @@ import type { ClusterStart } from '../../../rollout/index.js';
 import type { ConfigTransport } from '../derived-config.js';
 import { PREVIOUS_REVISION } from '../revision.js';
 import { clusterHealth, later } from './cluster-health.js';
-import { compositionNow, ensureDerivedConfigs, previousValue, recordsOn, writeSlot } from './klusterlet-slot.js';
+import {
+  compositionNow,
+  ensureDerivedConfigs,
+  previousValue,
+  recordsOn,
+  writeSlot,
+} from './klusterlet-slot.js';
 import { feedbackValues } from './observer-work.js';
 import type { ClusterFacts, DriverContext, TargetDriver } from './types.js';
 import { workReadiness } from './work-status.js';
@@ -72,10 +78,20 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
       const authType = observer ? feedbackValues(observer).get('authType') : undefined;
       const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
       const atTarget = work.current && rerendered && driverMatches;
-      const since = tracker.since(cluster, state.revision, state.direction, atTarget && health.healthy, ctx.now);
+      const since = tracker.since(
+        cluster,
+        state.revision,
+        state.direction,
+        atTarget && health.healthy,
+        ctx.now,
+      );
       return {
         ...base,
-        observedRevision: atTarget ? (state.direction === 'forward' ? state.revision : PREVIOUS_REVISION) : null,
+        observedRevision: atTarget
+          ? state.direction === 'forward'
+            ? state.revision
+            : PREVIOUS_REVISION
+          : null,
         healthySince: later(since, health.healthySince),
         degraded: work.failed,
         message: work.message,

@@ -74,7 +74,11 @@ export interface TargetDriver {
   /** Reads one cluster back. `matchedSince` tracks when a cluster was first seen at its target. */
   observe(cluster: string, ctx: DriverContext, matchedSince: MatchTracker): ClusterFacts;
   /** Writes shared objects the starts need (e.g. derived KlusterletConfigs), once per reconcile. */
-  prepare(starts: readonly ClusterStart[], facts: ReadonlyMap<string, ClusterFacts>, ctx: DriverContext): Promise<void>;
+  prepare(
+    starts: readonly ClusterStart[],
+    facts: ReadonlyMap<string, ClusterFacts>,
+    ctx: DriverContext,
+  ): Promise<void>;
   /** Starts or reverts one cluster: one write carrying the new value and the state annotation. */
   start(start: ClusterStart, facts: ClusterFacts, ctx: DriverContext): Promise<ClusterRolloutState>;
 }
@@ -82,5 +86,11 @@ export interface TargetDriver {
 /** Remembers since when a cluster has been observed at its target (soak start), per direction. */
 export interface MatchTracker {
   /** Returns since when `matches` has held for (cluster, revision, direction), or null if it doesn't. */
-  since(cluster: string, revision: string, direction: Direction, matches: boolean, now: number): number | null;
+  since(
+    cluster: string,
+    revision: string,
+    direction: Direction,
+    matches: boolean,
+    now: number,
+  ): number | null;
 }

@@ -19,10 +19,21 @@ export function workReadiness(work: ManifestWork | undefined): WorkReadiness {
   const conds = work.status?.conditions;
   const atGeneration = (type: string, status: string) => {
     const c = findOcmCondition(conds, type);
-    return c !== undefined && c.status === status && (c.observedGeneration === undefined || c.observedGeneration === generation);
+    return (
+      c !== undefined &&
+      c.status === status &&
+      (c.observedGeneration === undefined || c.observedGeneration === generation)
+    );
   };
   const degraded = findOcmCondition(conds, 'Degraded');
   const failed = degraded?.status === 'True' || atGeneration('Applied', 'False');
-  const message = failed ? (degraded?.message ?? findOcmCondition(conds, 'Applied')?.message ?? 'work failed') : null;
-  return { current: atGeneration('Applied', 'True') && atGeneration('Available', 'True'), generation, failed, message };
+  const message = failed
+    ? (degraded?.message ?? findOcmCondition(conds, 'Applied')?.message ?? 'work failed')
+    : null;
+  return {
+    current: atGeneration('Applied', 'True') && atGeneration('Available', 'True'),
+    generation,
+    failed,
+    message,
+  };
 }
