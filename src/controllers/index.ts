@@ -3,7 +3,9 @@
  * exports a `ControllerFactory` (deps → its informers and controllers) and adds it below.
  */
 import type { ControllerFactory } from '../runtime/run-operator.js';
+import { maestroControllerFactory } from './maestro/index.js';
+import { rolloutControllerFactory } from './rollout/controller.js';
 
 export type { ControllerDeps, ControllerFactory } from '../runtime/run-operator.js';
 
-export const controllers: ControllerFactory[] = [];
+export const controllers: ControllerFactory[] = [maestroControllerFactory, rolloutControllerFactory];

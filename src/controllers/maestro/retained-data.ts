@@ -1,0 +1,53 @@
+/**
+ * Retained data. With `retainDataOnDisable` (the default) the namespace, the database Secret and
+ * the MQTT CA survive a disable, and the database volume claims survive because the StatefulSet's
+ * retention policy keeps them; enabling again reuses all of it. With it off, the claims are
+ * deleted explicitly (the StatefulSet controller creates them, so they carry no labels of ours
+ * and nothing else would remove them where no garbage collector follows owner references).
+ */
+import type { MaestroSpec } from '../../api/maestro.js';
+import { isNotFound } from '../../runtime/index.js';
+import { ObjectWriteError, type WriteContext } from './apply-objects.js';
+import { planeKey } from './prune.js';
+import { names, retainedObjects } from './render/index.js';
+
+/** Keys (`planeKey`, cache planes) of the objects a disable keeps for `spec`. */
+export function retainedKeys(spec: MaestroSpec, cachePlane: (p: 'control' | 'data') => 'control' | 'data') {
+  return new Set(
+    retainedObjects(spec).map((r) =>
+      planeKey(cachePlane('control'), { kind: r.kind, metadata: { namespace: r.namespace, name: r.name } }),
+    ),
+  );
+}
+
+/** Names of the database claims of a StatefulSet with `replicas` pods: `<template>-<set>-<ordinal>`. */
+export function databaseClaimNames(replicas: number): string[] {
+  return Array.from(
+    { length: Math.max(1, replicas) },
+    (_, i) => `${names.dbVolumeClaimTemplate}-${names.dbStatefulSet}-${i}`,
+  );
+}
+
+/** Deletes the database volume claims in `namespace` that exist (reads first: a steady state writes nothing). */
+export async function deleteDatabaseClaims(
+  namespace: string,
+  replicas: number,
+  ctx: WriteContext,
+): Promise<number> {
+  let deleted = 0;
+  for (const name of databaseClaimNames(replicas)) {
+    const ref = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name };
+    try {
+      const claim = await ctx.planes.control.get(ref, { signal: ctx.signal });
+      if (!claim || claim.metadata.deletionTimestamp) continue;
+      await ctx.planes.control.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
+      deleted++;
+      ctx.writes.count++;
+      ctx.log.info({ namespace, claim: name }, 'deleted database volume claim');
+    } catch (err) {
+      if (!isNotFound(err))
+        throw new ObjectWriteError('delete', `PersistentVolumeClaim/${namespace}/${name}`, err);
+    }
+  }
+  return deleted;
+}
