@@ -114,6 +114,10 @@ export async function runOperator(
 
   const stop = new AbortController();
   const removeHandlers = signals ? installSignalHandlers(stop, log) : () => undefined;
+  // The runtime's timers are unref'd (a pending delay must not keep a finished test alive), so
+  // while the operator runs something must: without this, an operator whose only pending work
+  // is a timer (a backoff while the API server restarts, a requeueAfter) would exit with code 13.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   if (signal?.aborted) stop.abort();
   signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
@@ -130,6 +134,7 @@ export async function runOperator(
     log.fatal({ err }, 'operator failed');
     return EXIT.failure;
   } finally {
+    clearInterval(keepAlive);
     removeHandlers();
     planes.data.close();
     planes.control.close();
