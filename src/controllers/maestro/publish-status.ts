@@ -12,6 +12,7 @@ import type { MaestroRuntime } from './maestro-runtime.js';
 import { currentStatus, eventFor, nextStatus, transitions, writeMaestroStatus } from './maestro-status.js';
 import { componentEntry, componentsOf, findEntry, writeComponentEntry } from './mce-status.js';
 import type { Report } from './outcome.js';
+import { recordMaestroHealth } from './metrics.js';
 
 function mceObject(state: Extract<World['mce'], { kind: 'Present' }>): KubeObject {
   const { name, uid } = state.mce.metadata;
@@ -32,6 +33,10 @@ export async function publishStatus(
   const current = currentStatus(maestro);
   const next = nextStatus(current, finished, world.legacyAddon, maestro?.metadata.generation, now);
   let error: unknown;
+  recordMaestroHealth(
+    report.outcome,
+    next.conditions?.some((c) => c.type === MaestroConditionType.Available && c.status === 'True') ?? false,
+  );
 
   if (maestro) {
     try {
