@@ -16,19 +16,23 @@ export const maestroEnabled = new Gauge({
 export const maestroAvailable = new Gauge({
   name: 'mce_maestro_available',
   help: 'Whether Maestro is available (1) or not (0); absent while the component is disabled.',
+  // A label, so the series can be removed: an unlabelled prom-client gauge always reports a value.
+  labelNames: ['component'] as const,
   registers: [registry],
 });
+
+const MAESTRO = { component: 'maestro' } as const;
 
 /** Updates both gauges from a reconcile's outcome and the Available condition it led to. */
 export function recordMaestroHealth(outcome: Outcome, available: boolean): void {
   switch (outcome.kind) {
     case 'Enabled':
       maestroEnabled.set(1);
-      maestroAvailable.set(available ? 1 : 0);
+      maestroAvailable.set(MAESTRO, available ? 1 : 0);
       return;
     case 'Disabled':
       maestroEnabled.set(0);
-      maestroAvailable.reset();
+      maestroAvailable.remove(MAESTRO);
       return;
     default:
       // Waiting or invalid settings: availability is whatever the operands last showed.

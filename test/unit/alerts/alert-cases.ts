@@ -33,7 +33,7 @@ const approval = (values: string): Series => [
   values,
 ];
 const available = (values: string): Series => [
-  'mce_maestro_available{namespace="multicluster-engine"}',
+  'mce_maestro_available{component="maestro", namespace="multicluster-engine"}',
   values,
 ];
 const skew = (values: string): Series => [
