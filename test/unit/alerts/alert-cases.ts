@@ -126,7 +126,7 @@ export const CASES: Record<string, AlertCase> = {
       series: [available('1 1 0x20')],
       notYet: '10m',
       at: '15m',
-      labels: { namespace: 'multicluster-engine' },
+      labels: { component: 'maestro', namespace: 'multicluster-engine' },
     },
     annotations: {
       summary: 'Maestro has been unavailable for 10 minutes.',
