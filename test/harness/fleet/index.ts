@@ -1,0 +1,12 @@
+export { startFleet, type Fleet } from './fleet.js';
+export { addOnConfigName, clusterNames } from './setup.js';
+export { klusterletWorkName, KLUSTERLET_WORKS_LABEL, hubImagesOf } from './import-controller.js';
+export { imageOverride, rewriteImage, mergeKlusterletConfigs, AGENT_NAMESPACE } from './klusterlet-render.js';
+export { GROUP_INDEX_LABEL, GROUP_NAME_LABEL, PLACEMENT_LABEL } from './placement.js';
+export { AVAILABLE, UNAVAILABLE_TAINT, UNREACHABLE_TAINT } from './registration.js';
+export { CLUSTERSET_LABEL, KLUSTERLET_CONFIG_ANNOTATION } from './context.js';
+export { feedbackValue } from './jsonpath.js';
+export { configSpecHash } from './gojson.js';
+export type { Audit } from './audit.js';
+export type { Spoke } from './spoke.js';
+export type * from './types.js';
