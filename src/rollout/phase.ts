@@ -19,6 +19,8 @@ export interface PhaseFacts {
 /**
  * Decides the phase. Halts come first (Abort, Rollback, a requested pause, Pause on a budget); then
  * an empty or finished rollout; then progress; then what it waits for (approval, window, clusters).
+ * A finished rollout Succeeded when its failures stayed within the budgets; Failed is a rollback
+ * that could not revert every cluster.
  */
 export function decidePhase(f: PhaseFacts): RolloutPhase {
   const { counts, total } = f.summary;
@@ -29,9 +31,16 @@ export function decidePhase(f: PhaseFacts): RolloutPhase {
     if (f.paused)
       return { phase: 'Paused', reason: 'Requested', message: `rollback to revision ${to} paused` };
     if (f.lastKnownGood !== null && r.pending === 0 && r.reverting === 0) {
+      // A rollback that left clusters on the bad revision has not rolled the fleet back.
+      if (r.failed > 0) {
+        return {
+          phase: 'Failed',
+          message: `rollback to revision ${to} finished with ${r.failed} clusters that failed to revert (${r.reverted} reverted)`,
+        };
+      }
       return {
         phase: 'RolledBack',
-        message: `rolled back to revision ${to}: ${r.reverted} clusters reverted, ${r.failed} failed to revert`,
+        message: `rolled back to revision ${to}: ${r.reverted} clusters reverted`,
       };
     }
     const hint = f.lastKnownGood === null ? '; no last known good revision given' : '';
@@ -50,11 +59,13 @@ export function decidePhase(f: PhaseFacts): RolloutPhase {
   }
   if (total === 0) return { phase: 'Pending', reason: 'NoClusters', message: 'no clusters selected' };
   if (f.pending === 0 && f.inFlight === 0) {
+    // Failures the budgets allowed do not fail the rollout (OCM's maxFailures means exactly that);
+    // more would have halted it above. Status lists the clusters that failed.
     const bad = counts.failed + counts.timedOut + counts.unreachable;
     if (bad === 0) return { phase: 'Succeeded', message: `all ${total} clusters run revision ${f.revision}` };
     return {
-      phase: 'Failed',
-      message: `finished: ${counts.succeeded} of ${total} clusters succeeded, ${counts.failed + counts.timedOut} failed or timed out, ${counts.unreachable} unreachable`,
+      phase: 'Succeeded',
+      message: `finished within the failure budget: ${counts.succeeded} of ${total} clusters run revision ${f.revision}; ${counts.failed + counts.timedOut} failed or timed out, ${counts.unreachable} unreachable`,
     };
   }
   const approval = f.waits.find((w) => w.kind === 'Approval');

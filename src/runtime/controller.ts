@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { sleep, type Clock } from './clock.js';
 import { errorSummary, isConflict } from './client/errors.js';
 import { objectKey, splitKey, type KubeObject } from './client/types.js';
@@ -145,6 +146,9 @@ export class Controller {
   private async run(signal?: AbortSignal): Promise<void> {
     this.started = true;
     const stopped = signal ? AbortSignal.any([signal, this.hardStop.signal]) : this.hardStop.signal;
+    // Every request of every reconcile listens on this signal (through AbortSignal.any): dozens
+    // at once is normal, not a leak.
+    setMaxListeners(0, stopped);
     this.log.info({ workers: this.workers }, 'starting controller');
     const synced = await Promise.all(this.sources.map((s) => s.waitForSync(stopped)));
     if (!synced.every(Boolean)) return;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { backoffDelay, realClock, sleep, type Clock } from './clock.js';
 import { errorSummary, isGone, isNotServed } from './client/errors.js';
 import type { KubeClient } from './client/kube-client.js';
@@ -69,6 +70,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly opts: InformerOptions<T>) {
+    // Each list and watch request listens on the informer's stop signal: not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.apiVersion = opts.apiVersion;
     this.kind = opts.kind;
     this.namespace = opts.namespace;

@@ -55,6 +55,13 @@ export async function reconcileMaestro(rt: MaestroRuntime, rc: ReconcileContext)
   } catch (err) {
     report.failure =
       err instanceof ObjectWriteError ? err.message : `reconcile failed: ${(err as Error).message}`;
+    // A failure before the outcome was known still has to show (the retry may be minutes away
+    // once backoff has grown): say it as Blocked, which keeps Available as it was.
+    report.outcome ??= {
+      kind: 'Blocked',
+      enabled: world.mce.kind === 'Present' && maestroToggle(world.mce.mce).enabled,
+      message: report.failure,
+    };
     throw err;
   } finally {
     rt.statusDeferred = deferStatus;

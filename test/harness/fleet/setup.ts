@@ -84,6 +84,9 @@ export async function createHubObjects(
   const hubNs = ctx.hubNamespace;
   const namespaces = new Set([
     hubNs,
+    // The cluster-manager operator's hub namespace (Default mode), where hub configuration such
+    // as grpc-server-config lives.
+    'open-cluster-management-hub',
     ...(opts.addOns ?? []).map((a) => a.configNamespace ?? 'multicluster-engine'),
   ]);
   await Promise.all(

@@ -274,9 +274,22 @@ describe('rollback', () => {
     });
     expect(last.phase).toEqual({
       phase: 'RolledBack',
-      message: 'rolled back to revision v1: 5 clusters reverted, 0 failed to revert',
+      message: 'rolled back to revision v1: 5 clusters reverted',
     });
     expect(last.start).toEqual([]);
+    // One cluster still on the bad revision past its deadline: the rollback failed.
+    const stuck = breachedFleet().map((c, i) => revert(c, i !== 0));
+    const failed = plan({
+      clusters: stuck,
+      policy: pol(),
+      lastKnownGoodRevision: OLD,
+      memo: first.memo,
+      now: T0 + 10 * HOUR,
+    });
+    expect(failed.phase).toEqual({
+      phase: 'Failed',
+      message: 'rollback to revision v1 finished with 1 clusters that failed to revert (4 reverted)',
+    });
   });
 
   it('leaves clusters that never started alone', () => {
@@ -312,7 +325,7 @@ describe('phases', () => {
     });
   });
 
-  it('Failed when it finished with failures the budget allowed', () => {
+  it('Succeeded when it finished with failures the budget allowed, saying so', () => {
     const clusters = members(fleet(['a', 2])).map((c, i) =>
       i === 0 ? healthyAt(c, T0 - 2 * HOUR, T0 - 2 * HOUR) : started(c, T0 - 2 * HOUR),
     );
@@ -320,8 +333,9 @@ describe('phases', () => {
       rolloutStrategy: { type: 'Progressive', progressive: { progressDeadline: '1h', maxFailures: 1 } },
     });
     expect(plan({ clusters, policy: pol }).phase).toEqual({
-      phase: 'Failed',
-      message: 'finished: 1 of 2 clusters succeeded, 1 failed or timed out, 0 unreachable',
+      phase: 'Succeeded',
+      message:
+        'finished within the failure budget: 1 of 2 clusters run revision v2; 1 failed or timed out, 0 unreachable',
     });
   });
 

@@ -166,8 +166,9 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
         value,
         previous: facts.state ? facts.state.previous : configValue(current),
       };
-      // spec.configs is an atomic list others may edit: replace it whole, guarded by the
-      // resourceVersion we read it at (a concurrent edit makes this a 409, retried next reconcile).
+      // spec.configs is an atomic list others may edit: replace it whole, guarded by a JSON-patch
+      // `test` of the list we read (not by resourceVersion: the addon-manager rewrites the status
+      // all the time, and each of those would turn this write into a 409).
       await ctx.client.patch(
         {
           apiVersion: ADDON_API_VERSION,
@@ -175,14 +176,8 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
           namespace: start.name,
           name: target.name,
         },
-        {
-          metadata: {
-            resourceVersion: mca.metadata.resourceVersion,
-            annotations: { [stateAnnotation('addOn')]: writeClusterState(state) },
-          },
-          spec: { configs: next },
-        },
-        'merge',
+        configsPatch(mca, next, stateAnnotation('addOn'), writeClusterState(state)),
+        'json',
       );
       return state;
     },
@@ -227,4 +222,38 @@ export function configProgress(
     completedAt: done ? transitionTime(progressing) : null,
     message: failed ? (progressing?.message ?? 'add-on progressing failed') : null,
   };
+}
+
+/** JSON Pointer escaping of one path segment (RFC 6901). */
+const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * A JSON patch that sets `spec.configs` to `next` only if it still holds what we read, and sets
+ * one annotation, whether or not the lists and maps exist yet.
+ */
+export function configsPatch(
+  mca: ManagedClusterAddOn,
+  next: AddOnConfigReference[],
+  key: string,
+  value: string,
+): unknown[] {
+  const ops: unknown[] = [];
+  const configs = mca.spec?.configs;
+  if (configs !== undefined) {
+    ops.push(
+      { op: 'test', path: '/spec/configs', value: configs },
+      { op: 'replace', path: '/spec/configs', value: next },
+    );
+  } else if (mca.spec !== undefined) {
+    // (No test of /spec: it holds fields we don't cache, e.g. v1alpha1's defaulted installNamespace.)
+    ops.push({ op: 'add', path: '/spec/configs', value: next });
+  } else {
+    ops.push({ op: 'add', path: '/spec', value: { configs: next } });
+  }
+  ops.push(
+    mca.metadata.annotations === undefined
+      ? { op: 'add', path: '/metadata/annotations', value: { [key]: value } }
+      : { op: 'add', path: `/metadata/annotations/${pointer(key)}`, value },
+  );
+  return ops;
 }
