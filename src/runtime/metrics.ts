@@ -157,6 +157,14 @@ export const restRateLimiterLatency = new Histogram({
   registers,
 });
 
+/** Writes by resource: how benchmarks tell cluster writes from status writes, and a dashboard too. */
+export const apiWrites = new Counter({
+  name: 'mce_maestro_api_writes_total',
+  help: 'Write requests sent to the API server, by verb, resource and subresource.',
+  labelNames: ['verb', 'resource', 'subresource'] as const,
+  registers,
+});
+
 export const leaderStatus = new Gauge({
   name: 'leader_election_master_status',
   help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',

@@ -139,7 +139,7 @@ try {
     target: { klusterlet: { version: '2.17.0', images: hubImages('2.17.0') } },
     rolloutStrategy: {
       type: 'Progressive',
-      progressive: { maxConcurrency: '20%', progressDeadline: '90s', maxFailures: 5 },
+      progressive: { maxConcurrency: '20%', progressDeadline: '45s', maxFailures: 5 },
     },
     maintenanceWindows: [
       {

@@ -10,9 +10,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { sleep } from '../clock.js';
-import { restLatency, restRateLimiterLatency, restRequests } from '../metrics.js';
+import { apiWrites, restLatency, restRateLimiterLatency, restRequests } from '../metrics.js';
 import { ApiError } from './errors.js';
-import type { RequestStats, Verb } from './request-stats.js';
+import { isWriteVerb, type RequestStats, type Verb } from './request-stats.js';
 import type { TokenBucket } from './token-bucket.js';
 
 /** One request as the client describes it. Bodies are never logged: they can hold Secrets. */
@@ -52,6 +52,7 @@ export class Transport {
   readonly host: string;
   private agent: http.Agent | undefined;
   private fingerprint = '';
+  private cached: { at: number; conn: Connection } | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -131,6 +132,7 @@ export class Transport {
     this.agent?.destroy();
     this.agent = undefined;
     this.fingerprint = '';
+    this.cached = undefined;
   }
 
   private async send(spec: RequestSpec): Promise<HttpResponse> {
@@ -182,11 +184,25 @@ export class Transport {
 
   private observe(spec: RequestSpec, code: string, started: number): void {
     restRequests.inc({ code, method: spec.method, host: this.host });
+    if (isWriteVerb(spec.verb)) apiWrites.inc({ verb: spec.verb, ...resourceOfPath(spec.path) });
     restLatency.observe({ verb: spec.method, host: this.host }, (performance.now() - started) / 1000);
   }
 
-  /** Credentials for this request and the shared agent for the current TLS material. */
+  /**
+   * Credentials for this request and the shared agent for the current TLS material, computed at
+   * most once a second: client-node re-reads rotating token files and exec credentials in
+   * `applyToHTTPSOptions`, but doing that (and hashing the TLS material) per request cost a few
+   * percent of CPU at thousands of requests a second.
+   */
   private async connection(): Promise<Connection> {
+    const now = performance.now();
+    if (this.cached && now - this.cached.at < CONNECTION_TTL_MS) return this.cached.conn;
+    const conn = await this.freshConnection();
+    this.cached = { at: now, conn };
+    return conn;
+  }
+
+  private async freshConnection(): Promise<Connection> {
     const o: https.RequestOptions = {};
     await this.kc.applyToHTTPSOptions(o);
     const headers: Record<string, string> = {};
@@ -214,6 +230,19 @@ export class Transport {
     }
     return { agent: this.agent, headers };
   }
+}
+
+const CONNECTION_TTL_MS = 1_000;
+
+/**
+ * The resource and subresource a request path names: `/api/v1/namespaces/ns/configmaps/x` →
+ * configmaps, `/apis/g/v/managedclusters/x/status` → managedclusters + status.
+ */
+export function resourceOfPath(path: string): { resource: string; subresource: string } {
+  const parts = path.split('?')[0]?.split('/').filter(Boolean) ?? [];
+  let rest = parts[0] === 'api' ? parts.slice(2) : parts.slice(3);
+  if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+  return { resource: rest[0] ?? '', subresource: rest[2] ?? '' };
 }
 
 function collect(res: http.IncomingMessage): Promise<string> {

@@ -170,3 +170,24 @@ describe('KubeClient', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 });
+
+describe('resourceOfPath', () => {
+  it('names the resource and subresource of core, group, namespaced and cluster-scoped paths', async () => {
+    const { resourceOfPath } = await import('../../../src/runtime/client/transport.js');
+    expect(resourceOfPath('/api/v1/namespaces/ns/configmaps/x')).toEqual({
+      resource: 'configmaps',
+      subresource: '',
+    });
+    expect(resourceOfPath('/api/v1/namespaces/ns')).toEqual({ resource: 'namespaces', subresource: '' });
+    expect(resourceOfPath('/apis/cluster.open-cluster-management.io/v1/managedclusters/c1/status')).toEqual({
+      resource: 'managedclusters',
+      subresource: 'status',
+    });
+    expect(
+      resourceOfPath('/apis/work.open-cluster-management.io/v1/namespaces/c1/manifestworks?fieldManager=x'),
+    ).toEqual({
+      resource: 'manifestworks',
+      subresource: '',
+    });
+  });
+});
