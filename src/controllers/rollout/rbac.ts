@@ -23,11 +23,12 @@ export const rolloutRbac: RbacTable = {
       resources: ['managedclusters'],
       verbs: [...READ, 'patch'],
     },
-    // Observer works (ReadOnly) in cluster namespaces; the import controller's works are only read.
+    // Observer works (ReadOnly) and Maestro agent works (mqtt transport, deleted on rollback) in
+    // cluster namespaces; the import controller's works are only read.
     {
       apiGroups: ['work.open-cluster-management.io'],
       resources: ['manifestworks'],
-      verbs: [...READ, 'create', 'patch'],
+      verbs: [...READ, 'create', 'patch', 'delete'],
     },
     {
       apiGroups: ['addon.open-cluster-management.io'],
@@ -52,6 +53,10 @@ export const rolloutRbac: RbacTable = {
     { apiGroups: [''], resources: ['configmaps'], verbs: [...READ, 'create', 'patch'] },
   ],
   namespaced: {
+    // The embedded broker's CA, to issue each cluster's agent certificate (mqtt transport).
+    maestro: [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['maestro-mqtt-ca'] },
+    ],
     [IMPORT_CONTROLLER.namespace]: [
       {
         apiGroups: ['apps'],

@@ -21,6 +21,7 @@ import {
   RESUME_ANNOTATION,
   ROLLBACK_ANNOTATION,
   targetKind,
+  type TransportTarget,
 } from '../../api/agentrollout.js';
 import type { AgentRolloutStatus } from '../../api/agentrollout-status.js';
 import { AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
@@ -56,6 +57,7 @@ import { PREVIOUS_REVISION, targetRevision, canonicalJson } from './revision.js'
 import { applyStarts } from './apply-starts.js';
 import { isTerminalPhase, memoFromStatus, stalledStatus, statusForPlan, waitingStatus } from './status.js';
 import { transportHubProblems } from './transport-hub.js';
+import { resolveMqttDelivery } from './mqtt-delivery.js';
 import { BY_ROLLOUT_STATE, type RolloutInformers } from './world.js';
 import { rememberingWriter } from './writer.js';
 
@@ -197,10 +199,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       ? klusterletDriver({ target: spec.target.klusterlet, hubImages: hub, hubVersion: world.hubVersion() })
       : spec.target.addOn
         ? addOnDriver(spec.target.addOn)
-        : transportDriver({
-            target: spec.target.transport?.type ?? 'kube',
-            hubProblems: () => transportHubProblems(spec.target.transport?.type ?? 'kube', data),
-          });
+        : await transportDriverFor(spec.target.transport?.type ?? 'kube', data, deps.control);
     const ctx: DriverContext = {
       rollout: { namespace, name: req.name, key: req.key, revision, spec },
       world,
@@ -301,6 +300,8 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
         membershipChunks: chunkCount,
         clusterMessages: messages,
         clusterChecks,
+        writeProblem:
+          outcome.failures > 0 ? `${outcome.failures} cluster writes failed: ${outcome.firstError}` : null,
       }),
     );
     observeTransitions(mem, namespace, req.name, kind, fleet.clusters, plan, t);
@@ -322,6 +323,17 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     if (plan.recheckAt === null) return outcome.written > 0 ? { requeueAfter: 1_000 } : undefined;
     return { requeueAfter: Math.min(MAX_RECHECK_MS, Math.max(1_000, plan.recheckAt - t)) };
   };
+}
+
+async function transportDriverFor(
+  target: TransportTarget,
+  data: KubeClient,
+  control: KubeClient,
+): Promise<TargetDriver> {
+  if (target !== 'mqtt')
+    return transportDriver({ target, hubProblems: () => transportHubProblems(target, data) });
+  const mqtt = await resolveMqttDelivery(data, control, process.env);
+  return transportDriver({ target, hubProblems: async () => mqtt.problems, mqtt: mqtt.delivery });
 }
 
 function memoryFor(memories: Map<string, Memory>, key: string, target: string): Memory {

@@ -67,6 +67,8 @@ export interface StatusInput {
   clusterMessages: ReadonlyMap<string, string>;
   /** Per-cluster pre-flight failures, e.g. "add-on not installed on 3 clusters: a, b, c". */
   clusterChecks: string[];
+  /** Why cluster writes of this step failed (they are retried), for the Progressing message. */
+  writeProblem?: string | null;
 }
 
 /** Builds the status for a planned step. */
@@ -98,7 +100,14 @@ export function statusForPlan(input: StatusInput): AgentRolloutStatus {
     conditions,
     isTerminalPhase(phase)
       ? { type: T.Progressing, status: 'False', reason: phase, message: plan.phase.message }
-      : { type: T.Progressing, status: 'True', reason: phase, message: plan.phase.message },
+      : {
+          type: T.Progressing,
+          status: 'True',
+          reason: phase,
+          message: input.writeProblem
+            ? `${plan.phase.message}; retrying: ${input.writeProblem}`
+            : plan.phase.message,
+        },
     at,
   );
   conditions = setCondition(

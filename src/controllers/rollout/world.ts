@@ -40,6 +40,7 @@ import {
 import { readClusterState, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
 import type { RolloutWorld } from './drivers/types.js';
 import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
+import { AGENT_WORK_NAME } from './drivers/maestro-agent.js';
 import { MEMBERS_LABEL } from './membership-store.js';
 import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
 
@@ -79,7 +80,8 @@ export class RolloutInformers implements RolloutWorld {
   readonly klusterletConfigs: Informer;
   readonly engines: Informer;
   readonly members: Informer;
-  private readonly overlay = new Map<string, KubeObject>();
+  /** Our writes not yet seen by the watch; `null` marks a deletion. */
+  private readonly overlay = new Map<string, KubeObject | null>();
 
   constructor(client: KubeClient, logger: Logger) {
     const make = (
@@ -159,9 +161,15 @@ export class RolloutInformers implements RolloutWorld {
     this.overlay.set(`${obj.kind}/${objectKey(obj)}`, transform(structuredClone(obj)));
   }
 
+  /** Records that we deleted an object, until the watch catches up. */
+  forget(kind: string, namespace: string | undefined, name: string): void {
+    this.overlay.set(`${kind}/${namespace ? `${namespace}/${name}` : name}`, null);
+  }
+
   private read<T>(inf: Informer, kind: string, ns: string | undefined, name: string): T | undefined {
-    const key = ns ? `${ns}/${name}` : name;
-    return (this.overlay.get(`${kind}/${key}`) ?? inf.get(ns, name)) as T | undefined;
+    const key = `${kind}/${ns ? `${ns}/${name}` : name}`;
+    if (this.overlay.has(key)) return (this.overlay.get(key) ?? undefined) as T | undefined;
+    return inf.get(ns, name) as T | undefined;
   }
 
   managedCluster(name: string): ManagedCluster | undefined {
@@ -175,6 +183,9 @@ export class RolloutInformers implements RolloutWorld {
   }
   observerWork(cluster: string): ManifestWork | undefined {
     return this.read(this.observerWorks, 'ManifestWork', cluster, OBSERVER_WORK_NAME);
+  }
+  agentWork(cluster: string): ManifestWork | undefined {
+    return this.read(this.observerWorks, 'ManifestWork', cluster, AGENT_WORK_NAME);
   }
   klusterletConfig(name: string): KlusterletConfig | undefined {
     return name ? this.read(this.klusterletConfigs, 'KlusterletConfig', undefined, name) : undefined;

@@ -9,6 +9,7 @@ export interface RolloutWriter {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   apply<T extends KubeObject>(obj: T): Promise<KubeObject>;
   patch(ref: ObjectRef, body: unknown, type: 'merge' | 'json'): Promise<KubeObject>;
+  delete(ref: ObjectRef): Promise<boolean>;
 }
 
 export function rememberingWriter(client: KubeClient, world: RolloutInformers): RolloutWriter {
@@ -30,5 +31,10 @@ export function rememberingWriter(client: KubeClient, world: RolloutInformers): 
     get: (ref) => client.get(ref),
     apply: async (obj) => remember(await client.apply(obj)),
     patch: async (ref, body, type) => remember(await client.patch(ref, body, type)),
+    delete: async (ref) => {
+      const gone = await client.delete(ref);
+      world.forget(ref.kind, ref.namespace, ref.name);
+      return gone;
+    },
   };
 }

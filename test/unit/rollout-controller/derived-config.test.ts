@@ -18,7 +18,11 @@ const config = (name: string, spec: KlusterletConfig['spec']): KlusterletConfig 
 });
 
 describe('derived KlusterletConfigs', () => {
-  const pinned: Composition = { base: '', pin: { version: '2.17.0', images: target, hubImages: hub }, transport: null };
+  const pinned: Composition = {
+    base: '',
+    pin: { version: '2.17.0', images: target, hubImages: hub },
+    transport: null,
+  };
 
   it('pins each hub image to its target with full-image entries, after the inherited registries', () => {
     const global = config('global', { registries: [{ source: 'q', mirror: 'mirror.local/q' }] });
@@ -32,16 +36,33 @@ describe('derived KlusterletConfigs', () => {
   });
 
   it("copies the user's config and keeps its registries instead of global's", () => {
-    const base = config('proxy', { registries: [{ mirror: 'user.local' }], hubKubeAPIServerConfig: { url: 'https://x' } } as never);
-    const out = renderDerivedConfig({ ...pinned, base: 'proxy' }, base, config('global', { registries: [{ mirror: 'g' }] }), {});
+    const base = config('proxy', {
+      registries: [{ mirror: 'user.local' }],
+      hubKubeAPIServerConfig: { url: 'https://x' },
+    } as never);
+    const out = renderDerivedConfig(
+      { ...pinned, base: 'proxy' },
+      base,
+      config('global', { registries: [{ mirror: 'g' }] }),
+      {},
+    );
     expect(out.spec?.registries?.[0]).toEqual({ mirror: 'user.local' });
     expect((out.spec as Record<string, unknown>).hubKubeAPIServerConfig).toEqual({ url: 'https://x' });
   });
 
   it("also matches the hub's current images so a pin survives a hub upgrade", () => {
     const now = { registrationOperator: 'q/op:2.18', registration: 'q/reg:2.18', work: 'q/work:2.18' };
-    const sources = renderDerivedConfig(pinned, undefined, undefined, {}, now).spec?.registries?.map((r) => r.source);
-    expect(sources).toEqual(['q/op:2.16', 'q/reg:2.16', 'q/work:2.16', 'q/op:2.18', 'q/reg:2.18', 'q/work:2.18']);
+    const sources = renderDerivedConfig(pinned, undefined, undefined, {}, now).spec?.registries?.map(
+      (r) => r.source,
+    );
+    expect(sources).toEqual([
+      'q/op:2.16',
+      'q/reg:2.16',
+      'q/work:2.16',
+      'q/op:2.18',
+      'q/reg:2.18',
+      'q/work:2.18',
+    ]);
   });
 
   it('carries the registration driver of the transport and reads its composition back', () => {
@@ -54,7 +75,9 @@ describe('derived KlusterletConfigs', () => {
   });
 
   it('names equal compositions equally and selects the base when nothing is added', () => {
-    expect(selectionFor({ base: 'a', pin: null, transport: 'kube' })).toBe(selectionFor({ transport: 'kube', pin: null, base: 'a' } as Composition));
+    expect(selectionFor({ base: 'a', pin: null, transport: 'kube' })).toBe(
+      selectionFor({ transport: 'kube', pin: null, base: 'a' } as Composition),
+    );
     expect(isPlain({ base: 'proxy', pin: null, transport: null })).toBe(true);
     expect(selectionFor({ base: 'proxy', pin: null, transport: null })).toBe('proxy');
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { appendMembers, decodeMembers, encodeMembers, type MemberLine } from '../../../src/controllers/rollout/membership.js';
+import {
+  appendMembers,
+  decodeMembers,
+  encodeMembers,
+  type MemberLine,
+} from '../../../src/controllers/rollout/membership.js';
 import { versionSkewViolations } from '../../../src/controllers/rollout/version-skew.js';
 import { conflictWith } from '../../../src/controllers/rollout/conflicts.js';
 import { canonicalJson, targetRevision } from '../../../src/controllers/rollout/revision.js';
@@ -28,14 +33,18 @@ describe('version skew policy', () => {
   });
 
   it('names the versions in each problem', () => {
-    expect(versionSkewViolations('2.18.0', '2.17.0', [], policy)).toEqual(['target 2.18.0 is newer than the hub (2.17.0)']);
+    expect(versionSkewViolations('2.18.0', '2.17.0', [], policy)).toEqual([
+      'target 2.18.0 is newer than the hub (2.17.0)',
+    ]);
     expect(versionSkewViolations('2.16.0', '2.17.0', ['2.17.0'], policy)).toEqual([
       'target 2.16.0 would downgrade clusters running 2.17.0',
     ]);
   });
 
   it('allows what the policy allows', () => {
-    expect(versionSkewViolations('2.16.0', '2.17.0', ['2.17.0'], { ...policy, allowDowngrade: true })).toEqual([]);
+    expect(
+      versionSkewViolations('2.16.0', '2.17.0', ['2.17.0'], { ...policy, allowDowngrade: true }),
+    ).toEqual([]);
     expect(versionSkewViolations('2.18.0', '2.17.0', [], { ...policy, allowNewerThanHub: true })).toEqual([]);
   });
 });
@@ -64,27 +73,44 @@ describe('membership chunks', () => {
 });
 
 describe('conflicting rollouts', () => {
-  const target = { klusterlet: { version: '2.17.0', images: { registrationOperator: 'a', registration: 'b', work: 'c' } } };
+  const target = {
+    klusterlet: { version: '2.17.0', images: { registrationOperator: 'a', registration: 'b', work: 'c' } },
+  };
   const base = { active: true, target, createdAt: '2026-01-01T00:00:00Z' };
 
   it('stalls the newer rollout over shared clusters, naming the older one and the clusters', () => {
     const older = { ...base, key: 'ns/old', clusters: new Set(['c1', 'c2']) };
-    const newer = { ...base, key: 'ns/new', createdAt: '2026-01-02T00:00:00Z', clusters: new Set(['c2', 'c3']) };
-    expect(conflictWith(newer, [older])).toBe('rollout ns/old already targets the same klusterlet on clusters c2');
+    const newer = {
+      ...base,
+      key: 'ns/new',
+      createdAt: '2026-01-02T00:00:00Z',
+      clusters: new Set(['c2', 'c3']),
+    };
+    expect(conflictWith(newer, [older])).toBe(
+      'rollout ns/old already targets the same klusterlet on clusters c2',
+    );
     expect(conflictWith(older, [newer])).toBeNull();
   });
 
   it('ignores finished rollouts, other target kinds and disjoint clusters', () => {
     const me = { ...base, key: 'ns/me', createdAt: '2026-01-03T00:00:00Z', clusters: new Set(['c1']) };
-    expect(conflictWith(me, [{ ...base, key: 'ns/done', active: false, clusters: new Set(['c1']) }])).toBeNull();
-    expect(conflictWith(me, [{ ...base, key: 'ns/t', target: { transport: { type: 'grpc' as const } }, clusters: new Set(['c1']) }])).toBeNull();
+    expect(
+      conflictWith(me, [{ ...base, key: 'ns/done', active: false, clusters: new Set(['c1']) }]),
+    ).toBeNull();
+    expect(
+      conflictWith(me, [
+        { ...base, key: 'ns/t', target: { transport: { type: 'grpc' as const } }, clusters: new Set(['c1']) },
+      ]),
+    ).toBeNull();
     expect(conflictWith(me, [{ ...base, key: 'ns/x', clusters: new Set(['c9']) }])).toBeNull();
   });
 });
 
 describe('revisions', () => {
   it('do not depend on key order and change with the target', () => {
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [1, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[1,{"e":2,"f":1}],"d":2},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [1, { f: 1, e: 2 }] } })).toBe(
+      '{"a":{"c":[1,{"e":2,"f":1}],"d":2},"b":1}',
+    );
     const t1 = { transport: { type: 'grpc' as const } };
     expect(targetRevision(t1)).toBe(targetRevision({ transport: { type: 'grpc' } }));
     expect(targetRevision(t1)).not.toBe(targetRevision({ transport: { type: 'kube' } }));
@@ -99,7 +125,11 @@ describe('placement clusters', () => {
     metadata: {
       name,
       namespace: 'ns',
-      labels: { [PLACEMENT_LABEL]: 'p', [DECISION_GROUP_INDEX_LABEL]: index, [DECISION_GROUP_NAME_LABEL]: group },
+      labels: {
+        [PLACEMENT_LABEL]: 'p',
+        [DECISION_GROUP_INDEX_LABEL]: index,
+        [DECISION_GROUP_NAME_LABEL]: group,
+      },
     },
     status: { decisions: clusters.map((clusterName) => ({ clusterName, reason: '' })) },
   });

@@ -1,16 +1,25 @@
 /**
- * Transport rollouts for the klusterlet: the derived KlusterletConfig carries
- * `registrationDriver.authType: grpc` (grpc) or `csr` (kube); the import controller renders the
- * Klusterlet with it and the agents re-register over the chosen transport (ocm `klusterlet-work-
- * deployment.yaml`: grpc registration implies the grpc work source). mqtt moves the klusterlet back
- * to kube here; its Maestro agent is delivered separately. Success: `<cluster>-klusterlet` Applied
- * and Available at a newer generation than before the switch (the import controller re-rendered
- * it), the observer's feedback showing the driver where an observer exists, and the cluster
- * Available through minSuccessTime.
+ * Transport rollouts.
+ *
+ * - grpc / kube: the derived KlusterletConfig carries `registrationDriver.authType: grpc` or
+ *   `csr`; the import controller renders the Klusterlet with it and the agents re-register over
+ *   the chosen transport (ocm `klusterlet-work-deployment.yaml`: grpc registration implies the
+ *   grpc work source). Success: `<cluster>-klusterlet` Applied and Available at a newer generation
+ *   than before the switch, the observer's feedback showing the driver where an observer exists,
+ *   and the cluster Available through minSuccessTime.
+ * - mqtt: the cluster is registered as a Maestro consumer and gets a Maestro agent with its own
+ *   MQTT client certificate by ManifestWork; a klusterlet on gRPC goes back to kube. Success: the
+ *   agent work Applied and Available with a ready agent Deployment.
+ *
+ * Rollback restores the recorded value: the slot's previous transport part, and for mqtt removes
+ * the agent work.
  */
 import type { TransportTarget } from '../../../api/agentrollout.js';
+import { MANIFEST_WORK_API_VERSION } from '../../../api/upstream/ocm.js';
 import type { ClusterStart } from '../../../rollout/index.js';
-import type { ConfigTransport } from '../derived-config.js';
+import type { TlsKeyPair } from '../../maestro/render/index.js';
+import type { ConsumerClient } from '../maestro-consumers.js';
+import type { Composition, ConfigTransport } from '../derived-config.js';
 import { PREVIOUS_REVISION } from '../revision.js';
 import { clusterHealth, later } from './cluster-health.js';
 import {
@@ -20,34 +29,49 @@ import {
   recordsOn,
   writeSlot,
 } from './klusterlet-slot.js';
+import { AGENT_WORK_NAME, maestroAgentWork } from './maestro-agent.js';
 import { feedbackValues } from './observer-work.js';
 import type { ClusterFacts, DriverContext, TargetDriver } from './types.js';
 import { workReadiness } from './work-status.js';
 
-/** The klusterlet-config transport part for a transport target. */
-export function configTransportFor(t: TransportTarget): ConfigTransport {
-  return t === 'grpc' ? 'grpc' : 'kube';
+/** What delivering Maestro agents over MQTT needs, resolved once per reconcile. */
+export interface MqttDelivery {
+  image: string;
+  brokerHost: string;
+  ca: TlsKeyPair;
+  consumers: ConsumerClient;
+  issueClientCertificate: (ca: TlsKeyPair, cluster: string) => Promise<TlsKeyPair>;
 }
 
 /** The registration driver the Klusterlet reports for a config transport part ("" = not set). */
 function expectedAuthType(value: string): string[] {
   if (value === 'grpc') return ['grpc'];
-  if (value === 'kube') return ['csr', ''];
-  return ['', 'csr'];
+  return ['csr', ''];
 }
+
+const asPart = (value: string): ConfigTransport | null =>
+  value === 'grpc' || value === 'kube' ? value : null;
 
 export interface TransportDriverInput {
   target: TransportTarget;
   /** Problems with the hub side of the transport (e.g. the gRPC server isn't configured). */
   hubProblems: () => Promise<string[]>;
+  /** For target mqtt; null when it could not be resolved (then hubProblems says why). */
+  mqtt?: MqttDelivery | null;
 }
 
 export function transportDriver(input: TransportDriverInput): TargetDriver {
-  const wanted = configTransportFor(input.target);
-  const nextPart = (start: ClusterStart, facts: ClusterFacts | undefined): ConfigTransport | null => {
-    if (start.direction === 'forward') return wanted;
-    const prev = facts?.state?.previous ?? '';
-    return prev === 'grpc' || prev === 'kube' ? prev : null;
+  /** The klusterlet slot's transport part after this start. */
+  const nextPart = (
+    start: ClusterStart,
+    facts: ClusterFacts | undefined,
+    now: Composition,
+  ): ConfigTransport | null => {
+    if (start.direction === 'rollback') return asPart(facts?.state?.previous ?? '');
+    if (input.target === 'grpc') return 'grpc';
+    if (input.target === 'kube') return 'kube';
+    // mqtt: the Maestro agent carries the work; a klusterlet on gRPC goes back to kube.
+    return now.transport === 'grpc' ? 'kube' : now.transport;
   };
 
   return {
@@ -72,12 +96,26 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
       };
       if (!state) return { ...base, reachable: health.healthy };
       const value = state.direction === 'forward' ? state.value : state.previous;
-      const work = workReadiness(ctx.world.klusterletWork(cluster));
-      const rerendered = state.workGeneration === undefined || (work.generation ?? 0) > state.workGeneration;
-      const observer = ctx.world.observerWork(cluster);
-      const authType = observer ? feedbackValues(observer).get('authType') : undefined;
-      const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
-      const atTarget = work.current && rerendered && driverMatches;
+      const klusterlet = workReadiness(ctx.world.klusterletWork(cluster));
+      const rerendered =
+        state.workGeneration === undefined || (klusterlet.generation ?? 0) > state.workGeneration;
+      let atTarget: boolean;
+      let failed = klusterlet.failed;
+      let message = klusterlet.message;
+      const agentWork = ctx.world.agentWork(cluster);
+      if (value === 'mqtt') {
+        const agent = workReadiness(agentWork);
+        const ready = Number(feedbackValues(agentWork).get('agentReadyReplicas') ?? 0) >= 1;
+        atTarget =
+          agent.current && ready && rerendered && (state.workGeneration === undefined || klusterlet.current);
+        failed = failed || agent.failed;
+        message = agent.message ?? message;
+      } else {
+        const observer = ctx.world.observerWork(cluster);
+        const authType = observer ? feedbackValues(observer).get('authType') : undefined;
+        const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
+        atTarget = klusterlet.current && rerendered && driverMatches && agentWork === undefined;
+      }
       const since = tracker.since(
         cluster,
         state.revision,
@@ -93,27 +131,58 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
             : PREVIOUS_REVISION
           : null,
         healthySince: later(since, health.healthySince),
-        degraded: work.failed,
-        message: work.message,
+        degraded: failed,
+        message,
       };
     },
 
     async prepare(starts, facts, ctx: DriverContext) {
       await ensureDerivedConfigs(
-        starts.map((s) => ({ ...compositionNow(s.name, ctx), transport: nextPart(s, facts.get(s.name)) })),
+        starts.map((s) => {
+          const now = compositionNow(s.name, ctx);
+          return { ...now, transport: nextPart(s, facts.get(s.name), now) };
+        }),
         ctx,
       );
     },
 
     async start(start, facts, ctx) {
-      const comp = compositionNow(start.name, ctx);
-      const part = nextPart(start, facts);
+      const now = compositionNow(start.name, ctx);
+      const part = nextPart(start, facts, now);
+      const current = ctx.world.agentWork(start.name) ? 'mqtt' : (now.transport ?? '');
+      const value = start.direction === 'forward' ? input.target : (facts.state?.previous ?? '');
+      if (value === 'mqtt') {
+        const mqtt = input.mqtt;
+        if (!mqtt) throw new Error('mqtt delivery is not configured (see the rollout pre-flight checks)');
+        await mqtt.consumers.ensure(start.name);
+        const client = await mqtt.issueClientCertificate(mqtt.ca, start.name);
+        await ctx.client.apply(
+          maestroAgentWork(
+            start.name,
+            {
+              image: mqtt.image,
+              brokerHost: mqtt.brokerHost,
+              caCert: mqtt.ca.cert,
+              clientCert: client.cert,
+              clientKey: client.key,
+            },
+            ctx.labels,
+          ) as never,
+        );
+      } else if (ctx.world.agentWork(start.name)) {
+        await ctx.client.delete({
+          apiVersion: MANIFEST_WORK_API_VERSION,
+          kind: 'ManifestWork',
+          namespace: start.name,
+          name: AGENT_WORK_NAME,
+        });
+      }
       return writeSlot(
         start,
         'transport',
-        { ...comp, transport: part },
-        part ?? '',
-        previousValue(facts, comp.transport ?? ''),
+        { ...now, transport: part },
+        value,
+        previousValue(facts, current),
         ctx,
       );
     },

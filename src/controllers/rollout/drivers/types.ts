@@ -21,6 +21,8 @@ export interface RolloutWorld {
   managedClusterAddOn(cluster: string, addOn: string): ManagedClusterAddOn | undefined;
   klusterletWork(cluster: string): ManifestWork | undefined;
   observerWork(cluster: string): ManifestWork | undefined;
+  /** The Maestro agent's ManifestWork on a cluster switched to mqtt. */
+  agentWork(cluster: string): ManifestWork | undefined;
   klusterletConfig(name: string): KlusterletConfig | undefined;
   clusterManagementAddOn(name: string): ClusterManagementAddOn | undefined;
 }

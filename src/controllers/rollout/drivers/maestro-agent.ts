@@ -1,0 +1,125 @@
+/**
+ * The Maestro agent of a cluster on the mqtt transport, delivered by a ManifestWork (as the
+ * maestro-addon's AddOnTemplate did): a Secret with Maestro's MQTT `config.yaml` and the cluster's
+ * own client certificate (CN = cluster name, so the broker's ACL confines it to its topics), and
+ * the agent Deployment under the klusterlet's work-agent ServiceAccount, which already holds the
+ * rights to apply workloads and AppliedManifestWorks. Flags and files as maestro's
+ * `charts/maestro-agent` renders them (research maestro.md §3.4 and §4).
+ */
+import { MANIFEST_WORK_API_VERSION } from '../../../api/upstream/ocm.js';
+import { AGENT_NAMESPACE } from './observer-work.js';
+
+export const AGENT_WORK_NAME = 'mmo-maestro-agent';
+const SECRET = 'maestro-agent-mqtt';
+const MOUNT = '/secrets/mqtt';
+/** Maestro's source id: topics are `sources/maestro/consumers/<consumer>/…`. */
+const SOURCE = 'maestro';
+
+export interface AgentMaterial {
+  image: string;
+  /** host:port the agent dials (the broker as exposed to managed clusters). */
+  brokerHost: string;
+  caCert: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** Maestro's MQTT config for one consumer (sdk-go `MQTTConfig`). */
+export function agentMqttConfig(cluster: string, brokerHost: string): string {
+  return [
+    `brokerHost: ${brokerHost}`,
+    `caFile: ${MOUNT}/ca.crt`,
+    `clientCertFile: ${MOUNT}/tls.crt`,
+    `clientKeyFile: ${MOUNT}/tls.key`,
+    'topics:',
+    `  sourceEvents: sources/${SOURCE}/consumers/${cluster}/sourceevents`,
+    `  agentEvents: sources/${SOURCE}/consumers/${cluster}/agentevents`,
+    '',
+  ].join('\n');
+}
+
+/** The ManifestWork delivering the agent to `cluster`. */
+export function maestroAgentWork(
+  cluster: string,
+  m: AgentMaterial,
+  labels: Record<string, string>,
+): Record<string, unknown> {
+  const podLabels = { app: 'maestro-agent' };
+  return {
+    apiVersion: MANIFEST_WORK_API_VERSION,
+    kind: 'ManifestWork',
+    metadata: { name: AGENT_WORK_NAME, namespace: cluster, labels },
+    spec: {
+      workload: {
+        manifests: [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: SECRET, namespace: AGENT_NAMESPACE },
+            type: 'Opaque',
+            data: {
+              'config.yaml': b64(agentMqttConfig(cluster, m.brokerHost)),
+              'ca.crt': b64(m.caCert),
+              'tls.crt': b64(m.clientCert),
+              'tls.key': b64(m.clientKey),
+            },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'maestro-agent', namespace: AGENT_NAMESPACE, labels: podLabels },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: podLabels },
+              template: {
+                metadata: { labels: podLabels },
+                spec: {
+                  serviceAccountName: 'klusterlet-work-sa',
+                  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+                  containers: [
+                    {
+                      name: 'maestro-agent',
+                      image: m.image,
+                      command: ['/usr/local/bin/maestro'],
+                      args: [
+                        'agent',
+                        `--consumer-name=${cluster}`,
+                        '--workload-source-driver=mqtt',
+                        `--workload-source-config=${MOUNT}/config.yaml`,
+                        `--cloudevents-client-id=${cluster}-maestro-agent`,
+                        '-v=2',
+                      ],
+                      env: [{ name: 'MAESTRO_ENV', value: 'production' }],
+                      securityContext: {
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ['ALL'] },
+                        readOnlyRootFilesystem: true,
+                      },
+                      volumeMounts: [{ name: 'mqtt', mountPath: MOUNT, readOnly: true }],
+                    },
+                  ],
+                  volumes: [{ name: 'mqtt', secret: { secretName: SECRET } }],
+                },
+              },
+            },
+          },
+        ],
+      },
+      manifestConfigs: [
+        {
+          resourceIdentifier: {
+            group: 'apps',
+            resource: 'deployments',
+            name: 'maestro-agent',
+            namespace: AGENT_NAMESPACE,
+          },
+          feedbackRules: [
+            { type: 'JSONPaths', jsonPaths: [{ name: 'agentReadyReplicas', path: '.status.readyReplicas' }] },
+          ],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * What an mqtt transport rollout needs from the hub, read once per reconcile: Maestro running with
+ * transport mqtt and an address agents can dial (Maestro's status), the image to run, the CA of the
+ * embedded broker to issue each cluster's client certificate, and Maestro's REST API to register
+ * consumers. An external broker brings its own agent credentials, which the operator can't issue.
+ */
+import { MAESTRO_API_VERSION, MAESTRO_KIND, MAESTRO_SINGLETON_NAME } from '../../api/maestro.js';
+import { issueMqttClientCertificate } from '../maestro/tls/index.js';
+import { names } from '../maestro/render/index.js';
+import type { KubeClient, KubeObject } from '../../runtime/index.js';
+import type { MqttDelivery } from './drivers/transport.js';
+import { maestroConsumers } from './maestro-consumers.js';
+
+type Maestro = KubeObject & {
+  spec?: { namespace?: string; images?: { maestro?: string } };
+  status?: { transport?: string; endpoints?: { rest?: string; agents?: string } };
+};
+type Secret = KubeObject & { data?: Record<string, string> };
+
+export interface MqttResolution {
+  delivery: MqttDelivery | null;
+  problems: string[];
+}
+
+const decode = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('utf8') : '');
+
+export async function resolveMqttDelivery(
+  data: KubeClient,
+  control: KubeClient,
+  env: NodeJS.ProcessEnv,
+): Promise<MqttResolution> {
+  const maestro = (await data.get({
+    apiVersion: MAESTRO_API_VERSION,
+    kind: MAESTRO_KIND,
+    name: MAESTRO_SINGLETON_NAME,
+  })) as Maestro | undefined;
+  if (maestro?.status?.transport !== 'mqtt') {
+    return {
+      delivery: null,
+      problems: [
+        'Maestro does not run with transport mqtt: set spec.transport: mqtt on Maestro cluster first',
+      ],
+    };
+  }
+  const problems: string[] = [];
+  const brokerHost = maestro.status.endpoints?.agents;
+  if (!brokerHost)
+    problems.push(
+      'Maestro reports no MQTT address managed clusters can reach (status.endpoints.agents): expose the broker',
+    );
+  const restUrl = env.MAESTRO_REST_URL ?? maestro.status.endpoints?.rest;
+  if (!restUrl)
+    problems.push('Maestro reports no REST endpoint (status.endpoints.rest) to register consumers');
+  const image = maestro.spec?.images?.maestro ?? env.OPERAND_IMAGE_MAESTRO;
+  if (!image)
+    problems.push(
+      'no Maestro image for the agents: set spec.images.maestro on Maestro cluster or OPERAND_IMAGE_MAESTRO',
+    );
+  const namespace = maestro.spec?.namespace ?? 'maestro';
+  const secret = (await control.get({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace,
+    name: names.mqttCaSecret,
+  })) as Secret | undefined;
+  const ca = { cert: decode(secret?.data?.['ca.crt']), key: decode(secret?.data?.['ca.key']) };
+  if (!ca.cert || !ca.key) {
+    problems.push(
+      `no broker CA in Secret ${namespace}/${names.mqttCaSecret}: agent certificates are issued only for the embedded broker ` +
+        '(an external broker brings its own agent credentials)',
+    );
+  }
+  if (problems.length > 0 || !brokerHost || !restUrl || !image) return { delivery: null, problems };
+  return {
+    delivery: {
+      image,
+      brokerHost,
+      ca,
+      consumers: maestroConsumers(restUrl),
+      issueClientCertificate: (c, cluster) => issueMqttClientCertificate(c, cluster, { now: new Date() }),
+    },
+    problems: [],
+  };
+}

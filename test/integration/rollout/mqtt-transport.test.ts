@@ -1,0 +1,128 @@
+/**
+ * The mqtt transport: each cluster is registered as a consumer of a real Maestro server and gets a
+ * Maestro agent with its own client certificate by ManifestWork; rolling back to kube removes the
+ * agents again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { X509Certificate } from 'node:crypto';
+import { createCa } from '../../../src/controllers/maestro/tls/certificates.js';
+import { MANIFEST_WORK_API_VERSION } from '../../../src/api/upstream/ocm.js';
+import type { KubeObject } from '../../../src/runtime/index.js';
+import { eventually } from '../../harness/eventually.js';
+import { startMaestroServer, type MaestroServer } from '../../harness/maestro-server.js';
+import {
+  createPlacement,
+  createRollout,
+  rolloutStatus,
+  startRolloutEnv,
+  type RolloutEnv,
+} from './helpers.js';
+
+const NS = 'mqtt-ops';
+const CLUSTERS = 12;
+
+type Work = KubeObject & {
+  spec?: { workload?: { manifests?: (KubeObject & { data?: Record<string, string> })[] } };
+};
+
+describe('mqtt transport rollout', () => {
+  let env: RolloutEnv;
+  let maestro: MaestroServer;
+
+  beforeAll(async () => {
+    maestro = await startMaestroServer();
+    process.env.MAESTRO_REST_URL = maestro.restUrl;
+    process.env.OPERAND_IMAGE_MAESTRO = 'quay.io/maestro/maestro:test';
+    env = await startRolloutEnv({ clusters: CLUSTERS });
+    await env.fleet.bindNamespace(NS, ['default']);
+    await createPlacement(env.client, NS, 'all', 6);
+    // What the Maestro controller would have set up in mqtt mode: its status and the broker's CA.
+    const ca = await createCa({ now: new Date() });
+    await env.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'maestro' } });
+    await env.client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'maestro-mqtt-ca', namespace: 'maestro' },
+      data: {
+        'ca.crt': Buffer.from(ca.cert).toString('base64'),
+        'ca.key': Buffer.from(ca.key).toString('base64'),
+      },
+    } as KubeObject);
+    await env.client.create({
+      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
+      kind: 'Maestro',
+      metadata: { name: 'cluster' },
+      spec: { transport: 'mqtt' },
+    } as KubeObject);
+    await env.client.applyStatus({
+      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
+      kind: 'Maestro',
+      metadata: { name: 'cluster' },
+      status: {
+        transport: 'mqtt',
+        endpoints: { rest: 'http://maestro.maestro.svc:8000', agents: 'mqtt.hub.example.com:443' },
+      },
+    } as KubeObject);
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await maestro?.stop();
+    delete process.env.MAESTRO_REST_URL;
+  });
+
+  const agentWork = (cluster: string) =>
+    env.client.get({
+      apiVersion: MANIFEST_WORK_API_VERSION,
+      kind: 'ManifestWork',
+      namespace: cluster,
+      name: 'mmo-maestro-agent',
+    }) as Promise<Work | undefined>;
+
+  it('registers every cluster as a consumer and delivers its agent with its own certificate', async () => {
+    await createRollout(env.client, NS, 'to-mqtt', {
+      target: { transport: { type: 'mqtt' } },
+      placementRef: { name: 'all' },
+      rolloutStrategy: { type: 'ProgressivePerGroup' },
+    });
+    await eventually(
+      async () => expect((await rolloutStatus(env.client, NS, 'to-mqtt'))?.phase).toBe('Succeeded'),
+      {
+        timeout: 60_000,
+        message: 'the mqtt rollout to succeed',
+      },
+    );
+    expect(await maestro.consumers()).toEqual([...env.fleet.names].sort());
+    const caSecret = (await env.client.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'maestro',
+      name: 'maestro-mqtt-ca',
+    })) as (KubeObject & { data?: Record<string, string> }) | undefined;
+    const ca = new X509Certificate(Buffer.from(caSecret?.data?.['ca.crt'] ?? '', 'base64'));
+    for (const name of env.fleet.names) {
+      const secret = (await agentWork(name))?.spec?.workload?.manifests?.find((m) => m.kind === 'Secret');
+      const cert = new X509Certificate(Buffer.from(secret?.data?.['tls.crt'] ?? '', 'base64'));
+      expect(cert.subject).toContain(`CN=${name}`);
+      expect(cert.verify(ca.publicKey)).toBe(true);
+      const config = Buffer.from(secret?.data?.['config.yaml'] ?? '', 'base64').toString();
+      expect(config).toContain('brokerHost: mqtt.hub.example.com:443');
+      expect(config).toContain(`sourceEvents: sources/maestro/consumers/${name}/sourceevents`);
+    }
+  });
+
+  it('moves the clusters back to kube, removing the agents', async () => {
+    await createRollout(env.client, NS, 'to-kube', {
+      target: { transport: { type: 'kube' } },
+      placementRef: { name: 'all' },
+      rolloutStrategy: { type: 'All' },
+    });
+    await eventually(
+      async () => expect((await rolloutStatus(env.client, NS, 'to-kube'))?.phase).toBe('Succeeded'),
+      {
+        timeout: 60_000,
+        message: 'the rollout back to kube to succeed',
+      },
+    );
+    for (const name of env.fleet.names) expect(await agentWork(name)).toBeUndefined();
+  });
+});
