@@ -88,7 +88,14 @@ export const planMemoSchema = z
       .object({
         failures: count('Failures forgiven on resume.'),
         unreachable: count('Unreachable clusters forgiven on resume.'),
-        groups: z.array(z.object({ index: z.number().int(), failures: count('Failures forgiven in the group.') })),
+        groups: z
+          .array(
+            z.object({
+              index: z.number().int().describe('Decision group index.'),
+              failures: count('Failures forgiven in the group.'),
+            }),
+          )
+          .describe('Failures forgiven per decision group.'),
       })
       .optional()
       .describe('Failures forgiven when a person resumed after a budget pause.'),

@@ -49,9 +49,7 @@ function withoutMeta(obj: KubeObject): Record<string, unknown> {
 
 /** The cached copy of an owned object, if any. */
 export function cachedObject(caches: MaestroCaches, plane: Plane, obj: KubeObject): KubeObject | undefined {
-  return caches
-    .ownedCache(obj.apiVersion, obj.kind, plane)
-    ?.get(obj.metadata.namespace, obj.metadata.name ?? '');
+  return caches.cachedOwned(plane, obj);
 }
 
 /**

@@ -19,7 +19,13 @@ import {
 import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import { ADDON_API_VERSION, PLACEMENT_API_VERSION } from '../../api/upstream/ocm.js';
 import type { Planes } from '../../kube/index.js';
-import { Informer, type KubeClient, type Logger, type ManagedInformer } from '../../runtime/index.js';
+import {
+  Informer,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+  type ManagedInformer,
+} from '../../runtime/index.js';
 import { LEGACY_ADDON_NAME } from './constants.js';
 import { NamespaceSecrets } from './namespace-secrets.js';
 import { keepOwnApplyEntries, metadataOnly, trimObject } from './trim.js';
@@ -107,6 +113,8 @@ export class MaestroCaches {
       transform: metadataOnly,
     });
     for (const kind of OWNED_KINDS) {
+      // Secrets are read only in the operand namespace (RBAC grants no more): see `secrets`.
+      if (kind.kind === 'Secret') continue;
       for (const plane of this.cachePlanes(kind)) {
         const informer = make(plane === 'data' ? planes.data : planes.control, {
           apiVersion: kind.apiVersion,
@@ -123,6 +131,21 @@ export class MaestroCaches {
   /** The plane whose cache holds objects of `plane` (one API server: one cache for both). */
   cachePlane(plane: Plane): Plane {
     return this.planes.same ? 'control' : plane;
+  }
+
+  /** The cached copy of an owned object (Secrets: from the operand namespace's cache). */
+  cachedOwned(plane: Plane, obj: KubeObject): KubeObject | undefined {
+    const { namespace, name = '' } = obj.metadata;
+    if (obj.apiVersion === 'v1' && obj.kind === 'Secret') return this.secrets.cached(namespace ?? '', name);
+    return this.ownedCache(obj.apiVersion, obj.kind, plane)?.get(namespace, name);
+  }
+
+  /** Every cached object with our labels, with the plane of its cache. */
+  ownedObjects(): { plane: Plane; object: KubeObject }[] {
+    return [
+      ...this.owned.flatMap((c) => c.informer.list().map((object) => ({ plane: c.plane, object }))),
+      ...this.secrets.owned().map((object) => ({ plane: this.cachePlane('control'), object })),
+    ];
   }
 
   /** The cache of owned objects of a kind on a plane. */

@@ -97,6 +97,17 @@ export function createMaestroController(
   enqueueLater.fn = () => controller.enqueue(MAESTRO_KEY);
 
   for (const c of caches.owned) settleOn(c.informer, expectations, (o) => `${c.plane}|${objectKeyOf(o)}`);
+  const secretSeen = (o: KubeObject, gone: boolean) =>
+    expectations.observed(`${caches.cachePlane('control')}|${objectKeyOf(o)}`, {
+      resourceVersion: o.metadata.resourceVersion,
+      uid: o.metadata.uid,
+      gone,
+    });
+  caches.secrets.addHandler({
+    add: (o) => secretSeen(o, false),
+    update: (_old, o) => secretSeen(o, false),
+    delete: (o) => secretSeen(o, true),
+  });
   settleOn(caches.clusterManager, expectations, () => CLUSTER_MANAGER_KEY);
   settleOn(caches.maestro, expectations, () => MAESTRO_STATUS_KEY);
   settleOn(caches.mce, expectations, (o) => mceStatusKey(o.metadata.name ?? ''));

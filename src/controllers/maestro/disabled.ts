@@ -11,7 +11,7 @@ import type { WriteContext } from './apply-objects.js';
 import { applyTransportRollout } from './apply-rollout.js';
 import { releaseClusterManager } from './cluster-manager.js';
 import { conductorConfigured } from './conductor.js';
-import { RESYNC_MS } from './constants.js';
+import { CACHE_WAIT_MS, RESYNC_MS } from './constants.js';
 import type { OwnedObject, World } from './load-world.js';
 import type { MaestroRuntime } from './maestro-runtime.js';
 import { describeObject, type Report } from './outcome.js';
@@ -35,6 +35,8 @@ export async function convergeDisabled(
   ctx: WriteContext,
   report: Report,
 ): Promise<ReconcileResult> {
+  // Our Secrets are cached per namespace: the operand namespace's must be listed before pruning.
+  if (!rt.caches.secrets.in(spec.namespace)) return { requeueAfter: CACHE_WAIT_MS };
   const keepRetained = retainedKeys(spec, (p) => rt.caches.cachePlane(p));
   const isRetained = (o: OwnedObject) => keepRetained.has(planeKey(o.plane, o.object));
   const retained = world.owned.filter(isRetained).map((o) => describeObject(o.object));

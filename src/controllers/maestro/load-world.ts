@@ -94,9 +94,7 @@ export async function loadWorld(
   const rolloutCaches = caches.owned.filter(
     (c) => c.kind.kind === 'Placement' || c.kind.kind === AGENT_ROLLOUT_KIND,
   );
-  const owned: OwnedObject[] = caches.owned.flatMap((c) =>
-    c.informer.list().map((object) => ({ plane: c.plane, object })),
-  );
+  const owned: OwnedObject[] = caches.ownedObjects();
   return {
     ready: true,
     world: {

@@ -4,7 +4,14 @@
  * `maestro-db-config`). The namespace comes from the Maestro spec, so the informer for it is
  * created on first use; the manager starts and stops this set like any informer.
  */
-import { Informer, type KubeClient, type KubeObject, type Logger } from '../../runtime/index.js';
+import {
+  Informer,
+  type InformerHandler,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+} from '../../runtime/index.js';
+import { ownershipLabels } from './render/index.js';
 import { trimObject } from './trim.js';
 
 /** A Secret as cached: data is base64, as on the wire. */
@@ -18,6 +25,7 @@ export class NamespaceSecrets {
   readonly apiVersion = 'v1';
   readonly kind = 'Secret';
   private readonly informers = new Map<string, Informer<SecretObject>>();
+  private readonly handlers: InformerHandler<SecretObject>[] = [];
   private started = false;
 
   constructor(
@@ -62,10 +70,32 @@ export class NamespaceSecrets {
       });
       const changed = () => this.onChange();
       informer.addHandler({ add: changed, update: changed, delete: changed });
+      for (const h of this.handlers) informer.addHandler(h);
       this.informers.set(namespace, informer);
       if (this.started) informer.start();
     }
     return informer.hasSynced() ? informer : undefined;
+  }
+
+  /** Adds a handler to the informer of every namespace, present and future. */
+  addHandler(handler: InformerHandler<SecretObject>): void {
+    this.handlers.push(handler);
+    for (const informer of this.informers.values()) informer.addHandler(handler);
+  }
+
+  /** A cached Secret of a namespace asked for before; undefined otherwise. */
+  cached(namespace: string, name: string): SecretObject | undefined {
+    return this.informers.get(namespace)?.get(namespace, name);
+  }
+
+  /**
+   * Our Secrets (with the ownership labels) in every namespace asked for so far. The operator may
+   * read Secrets only in the operand namespace, so ours are found there, not cluster-wide.
+   */
+  owned(): SecretObject[] {
+    const ours = (s: SecretObject) =>
+      Object.entries(ownershipLabels).every(([k, v]) => s.metadata.labels?.[k] === v);
+    return [...this.informers.values()].flatMap((i) => i.list().filter(ours));
   }
 }
 

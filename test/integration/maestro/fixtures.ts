@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { stringify as stringifyYaml } from 'yaml';
 import { agentRolloutCrd } from '../../../src/api/agentrollout-crd.js';
@@ -35,6 +36,7 @@ import {
 } from '../../harness/control-plane.js';
 import { eventually } from '../../harness/eventually.js';
 import { startKubelet, type Kubelet } from '../../harness/kubelet.js';
+import { operatorKubeconfig, type OperatorRbacOptions } from '../../harness/operator-rbac.js';
 
 export const MCE_NAME = 'multiclusterengine';
 export const NS = 'maestro';
@@ -113,6 +115,17 @@ export async function startHubControlPlane(opts: ControlPlaneOptions = {}): Prom
 
 export function adminClient(cp: ControlPlane, qps = 200): KubeClient {
   return new KubeClient({ kubeConfig: cp.kubeConfig(), qps, burst: qps * 2 });
+}
+
+/** A client as the operator's ServiceAccount, bound only to the generated RBAC (config/rbac). */
+export async function operatorClient(
+  cp: ControlPlane,
+  qps = 100,
+  rbac: OperatorRbacOptions = {},
+): Promise<KubeClient> {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(await operatorKubeconfig(cp, rbac));
+  return new KubeClient({ kubeConfig, qps, burst: qps * 2 });
 }
 
 /**
@@ -410,6 +423,8 @@ export interface TestHubOptions {
   before?: (client: KubeClient) => Promise<void>;
   /** Start the in-process operator (default true). */
   operator?: boolean;
+  /** The operator's RBAC; hub namespaces are created unless the hub is not seeded. */
+  operatorRbac?: OperatorRbacOptions;
 }
 
 /** Starts a control plane, seeds it, and starts the kubelet, the rollout stand-in and the operator. */
@@ -423,7 +438,11 @@ export async function startTestHub(name: string, opts: TestHubOptions = {}): Pro
   const operator =
     opts.operator === false
       ? undefined
-      : await startOperator(adminClient(cp, 100), undefined, { logger: fileLogger(cp, 'operator') });
+      : await startOperator(
+          await operatorClient(cp, 100, { createHubNamespaces: opts.seed !== false, ...opts.operatorRbac }),
+          undefined,
+          { logger: fileLogger(cp, 'operator') },
+        );
   return {
     cp,
     client,

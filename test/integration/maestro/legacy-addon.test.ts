@@ -54,7 +54,12 @@ async function installLegacyAddon(client: KubeClient): Promise<void> {
 }
 
 beforeAll(async () => {
-  hub = await startTestHub('maestro-legacy', { seed: { maestro: false }, before: installLegacyAddon });
+  hub = await startTestHub('maestro-legacy', {
+    seed: { maestro: false },
+    before: installLegacyAddon,
+    // The admin points spec.namespace at maestro-hub: it gets the operand Role, as docs/maestro.md says.
+    operatorRbac: { operandNamespaces: ['maestro-hub'] },
+  });
   client = hub.client;
 }, 300_000);
 

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeClient, KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import {
-  adminClient,
   dbPassword as readDbPassword,
   fileLogger,
   GLOBAL_SET,
@@ -19,6 +18,7 @@ import {
   MCE_NAME,
   mceComponents,
   NS,
+  operatorClient,
   ownedObjects,
   patchMaestroSpec,
   ref,
@@ -69,7 +69,7 @@ beforeAll(async () => {
   await client.patch(ref.mce, { status: { components: BACKPLANE_ENTRIES } }, 'merge', {
     subresource: 'status',
   });
-  operator = await startOperator(adminClient(hub.cp, 100), undefined, {
+  operator = await startOperator(await operatorClient(hub.cp), undefined, {
     logger: fileLogger(hub.cp, 'operator'),
   });
   await waitForCondition(client, 'Available', 'False', 'ComponentDisabled');
@@ -285,11 +285,17 @@ describe('Maestro controller lifecycle', () => {
     );
     await toggleMaestro(client, false);
     await waitForCondition(client, 'Available', 'False', 'ComponentDisabled');
-    await eventually(async () => (await get('v1', 'Namespace', NS)) === undefined, { timeout: 30_000 });
     await waitForCondition(client, 'Progressing', 'False', 'Reconciled');
-    expect(await get('v1', 'PersistentVolumeClaim', 'maestro-db-data-maestro-db-0', NS)).toBeUndefined();
+    await eventually(
+      async () =>
+        (await get('v1', 'PersistentVolumeClaim', 'maestro-db-data-maestro-db-0', NS)) === undefined,
+    );
     expect(await ownedObjects(client)).toEqual(
-      [`AgentRollout ${GLOBAL_SET}/maestro-transport`, `Placement ${GLOBAL_SET}/maestro-transport`].sort(),
+      [
+        `AgentRollout ${GLOBAL_SET}/maestro-transport`,
+        'Namespace maestro',
+        `Placement ${GLOBAL_SET}/maestro-transport`,
+      ].sort(),
     );
   });
 

@@ -10,6 +10,7 @@ import type { KubeClient } from '../../../src/runtime/index.js';
 import { REPO_ROOT } from '../../harness/control-plane.js';
 import { eventually } from '../../harness/eventually.js';
 import { freePort } from '../../harness/ports.js';
+import { operatorKubeconfig } from '../../harness/operator-rbac.js';
 import { spawnManaged, type ManagedProcess } from '../../harness/processes.js';
 import {
   dbPassword,
@@ -25,6 +26,7 @@ import {
 
 let hub: TestHub;
 let client: KubeClient;
+let kubeconfig = '';
 const processes: ManagedProcess[] = [];
 
 function startOperatorProcess(name: string, args: string[]): ManagedProcess {
@@ -35,7 +37,7 @@ function startOperatorProcess(name: string, args: string[]): ManagedProcess {
       '--import',
       'tsx',
       'src/main.ts',
-      `--kubeconfig=${hub.cp.kubeconfigPath}`,
+      `--kubeconfig=${kubeconfig}`,
       '--leader-elect=false',
       '--health-probe-bind-address=0',
       '--log-level=debug',
@@ -65,6 +67,7 @@ const reconciles = (port: number) =>
 beforeAll(async () => {
   hub = await startTestHub('maestro-restart', { operator: false });
   client = hub.client;
+  kubeconfig = await operatorKubeconfig(hub.cp);
 }, 300_000);
 
 afterAll(async () => {

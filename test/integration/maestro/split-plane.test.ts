@@ -16,6 +16,7 @@ import {
   HUB_NS,
   mceComponents,
   NS,
+  operatorClient,
   ownedObjects,
   ref,
   seedHub,
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await seedHub(data);
   kubelet = await startKubelet({ client: control });
   rollouts = await fakeRolloutController(data);
-  operator = await startOperator(adminClient(dataCp, 100), adminClient(controlCp, 100), {
+  operator = await startOperator(await operatorClient(dataCp), await operatorClient(controlCp), {
     logger: fileLogger(dataCp, 'operator'),
   });
 }, 300_000);

@@ -7,6 +7,7 @@ import type { AgentRolloutStatus } from '../../../src/api/agentrollout-status.js
 import { KubeClient, runOperator, type KubeObject } from '../../../src/runtime/index.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { startFleet, type Fleet } from '../../harness/fleet/index.js';
+import { operatorKubeconfig } from '../../harness/operator-rbac.js';
 import type { FleetOptions } from '../../harness/fleet/types.js';
 import { ownCrdDir } from '../../harness/own-crds.js';
 
@@ -20,6 +21,8 @@ export interface RolloutEnv {
   cp: ControlPlane;
   fleet: Fleet;
   client: KubeClient;
+  /** Kubeconfig of the operator's ServiceAccount, bound only to the generated RBAC (config/rbac). */
+  operatorKubeconfig: string;
   stop(): Promise<void>;
 }
 
@@ -35,12 +38,13 @@ export async function startRolloutEnv(
     ...fleetOpts,
   });
   const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 500, burst: 1000 });
+  const kubeconfig = await operatorKubeconfig(cp);
   const abort = new AbortController();
   const operatorDone = operator
     ? runOperator(
         [
           '--kubeconfig',
-          cp.kubeconfigPath,
+          kubeconfig,
           '--metrics-bind-address=0',
           '--health-probe-bind-address=0',
           '--qps=200',
@@ -59,6 +63,7 @@ export async function startRolloutEnv(
     cp,
     fleet,
     client,
+    operatorKubeconfig: kubeconfig,
     operatorDone,
     stopOperator,
     async stop() {

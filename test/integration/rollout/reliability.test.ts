@@ -29,7 +29,7 @@ describe('rollout restart safety', () => {
         '--import',
         'tsx',
         join(REPO_ROOT, 'test/harness/fixtures/rollout-operator.ts'),
-        `--kubeconfig=${env.cp.kubeconfigPath}`,
+        `--kubeconfig=${env.operatorKubeconfig}`,
         '--metrics-bind-address=0',
         '--health-probe-bind-address=0',
         '--qps=300',

@@ -193,14 +193,16 @@ describe('pruning', () => {
     ]);
   });
 
-  it('keeps retained data only while retainDataOnDisable', () => {
+  it('keeps retained data only while retainDataOnDisable, and the namespace always', () => {
     const same = () => 'control' as const;
     expect([...retainedKeys(maestroSpecSchema.parse({}), same)]).toEqual([
       'control|Namespace//maestro',
       'control|Secret/maestro/maestro-db-config',
       'control|Secret/maestro/maestro-mqtt-ca',
     ]);
-    expect(retainedKeys(maestroSpecSchema.parse({ retainDataOnDisable: false }), same).size).toBe(0);
+    expect([...retainedKeys(maestroSpecSchema.parse({ retainDataOnDisable: false }), same)]).toEqual([
+      'control|Namespace//maestro',
+    ]);
     expect(databaseClaimNames(1)).toEqual(['maestro-db-data-maestro-db-0']);
   });
 });

@@ -66,7 +66,7 @@ describe('selectPrunable', () => {
     ]);
   });
 
-  it('keeps retained data when disabled, and nothing when retainDataOnDisable is false', () => {
+  it('keeps retained data when disabled, and only the namespace when retainDataOnDisable is false', () => {
     const existing = [
       ref('Namespace', 'maestro'),
       ref('Secret', 'maestro-db-config', 'maestro'),
@@ -77,7 +77,7 @@ describe('selectPrunable', () => {
       ref('Deployment', 'maestro', 'maestro'),
     ]);
     expect(selectPrunable(existing, null, maestroSpecSchema.parse({ retainDataOnDisable: false }))).toEqual(
-      existing,
+      existing.filter((r) => r.kind !== 'Namespace'),
     );
   });
 

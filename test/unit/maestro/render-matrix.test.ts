@@ -249,12 +249,14 @@ describe('ownership across API servers', () => {
     expect(configMap.metadata.ownerReferences).toHaveLength(1);
   });
 
-  it('owns retained data too when retainDataOnDisable is false, and deletes the volume with the StatefulSet', () => {
+  it('owns retained data too when retainDataOnDisable is false (but the namespace), and deletes the volume with the StatefulSet', () => {
     const result = renderMaestro(renderInput({ spec: { retainDataOnDisable: false, transport: 'mqtt' } }));
-    expect(result.retained).toEqual([]);
+    // The namespace holds the operator's own Role: never deleted, never owned.
+    expect(result.retained).toEqual([{ apiVersion: 'v1', kind: 'Namespace', name: 'maestro' }]);
     for (const { object, retained } of result.objects) {
-      expect(retained).toBe(false);
-      expect(object.metadata.ownerReferences).toHaveLength(1);
+      const namespace = object.kind === 'Namespace';
+      expect(retained).toBe(namespace);
+      expect(object.metadata.ownerReferences?.length ?? 0).toBe(namespace ? 0 : 1);
     }
     const sts = find<PodTemplateOwner>(result, 'StatefulSet', 'maestro-db');
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({

@@ -39,7 +39,7 @@ export function renderNamespaceAndServiceAccount(ctx: RenderContext): RenderedOb
     automountServiceAccountToken: false,
   };
   return [
-    { object: namespace, plane: 'control', retained: ctx.spec.retainDataOnDisable },
+    { object: namespace, plane: 'control', retained: true },
     { object: serviceAccount, plane: 'control', retained: false },
   ];
 }

@@ -102,9 +102,11 @@ export const PRUNABLE_KINDS: readonly PrunableKind[] = [
  * persistentVolumeClaimRetentionPolicy instead.
  */
 export function retainedObjects(spec: MaestroSpec): ObjectRef[] {
-  if (!spec.retainDataOnDisable) return [];
+  // The namespace holds the operator's own Role (installed with it): it is never deleted.
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', name: spec.namespace };
+  if (!spec.retainDataOnDisable) return [namespace];
   return [
-    { apiVersion: 'v1', kind: 'Namespace', name: spec.namespace },
+    namespace,
     { apiVersion: 'v1', kind: 'Secret', namespace: spec.namespace, name: names.dbSecret },
     { apiVersion: 'v1', kind: 'Secret', namespace: spec.namespace, name: names.mqttCaSecret },
   ];

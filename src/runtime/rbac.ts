@@ -1,0 +1,28 @@
+/**
+ * What the runtime itself needs (see `src/rbac/types.ts`): the leader-election Lease in the
+ * operator's namespace (`LeaseLock`: get, create, update) and Events about any object we report on
+ * (`EventRecorder`: create, and merge patches of an Event's series). Events about cluster-scoped
+ * objects go to `default`, those about AgentRollouts to the rollout's namespace, so Events are
+ * granted cluster-wide. API discovery needs nothing: every authenticated user may read it.
+ */
+import type { RbacTable } from '../rbac/types.js';
+
+/** The Lease name of `--leader-election-id`'s default; another id needs its own rule. */
+export const DEFAULT_LEADER_ELECTION_ID = 'mce-maestro-operator';
+
+export const runtimeRbac: RbacTable = {
+  component: 'runtime',
+  cluster: [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }],
+  namespaced: {
+    $OPERATOR_NAMESPACE: [
+      // A new Lease is created by POST, which can't be limited by name.
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resources: ['leases'],
+        verbs: ['get', 'update'],
+        resourceNames: [DEFAULT_LEADER_ELECTION_ID],
+      },
+    ],
+  },
+};

@@ -1,0 +1,234 @@
+/**
+ * The operator's RBAC is least privilege by construction: no `*` anywhere, Secrets only in the
+ * namespaces it installs Maestro into, and the merge of the controllers' tables keeps every grant
+ * exactly once, whatever the order. Checked on the generated files (config/rbac and the CSV), the
+ * ones a cluster gets.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { parse, parseAllDocuments } from 'yaml';
+import { kustomizeResources, readRepoFile } from '../../../hack/bundle.js';
+import { CREATED_NAMESPACES, OPERATOR_NAMESPACE, REPO_ROOT } from '../../../hack/manifests.js';
+import { DEFAULT_OPERAND_NAMESPACE, maestroRbac } from '../../../src/controllers/maestro/rbac.js';
+import { PRUNABLE_KINDS } from '../../../src/controllers/maestro/render/index.js';
+import {
+  mergeRbacTables,
+  RBAC_TABLES,
+  RbacTableError,
+  type RbacTable,
+  type Rule,
+  type Verb,
+} from '../../../src/rbac/index.js';
+
+interface RbacObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: Rule[];
+}
+
+const objects = kustomizeResources('config/rbac', readRepoFile) as unknown as RbacObject[];
+const csv = parse(
+  readFileSync(
+    join(REPO_ROOT, 'olm-bundle/manifests/mce-maestro-operator.clusterserviceversion.yaml'),
+    'utf8',
+  ),
+) as {
+  spec: { install: { spec: Record<'permissions' | 'clusterPermissions', { rules: Rule[] }[]> } };
+};
+
+/** Every rule a cluster gets, with where it applies ('' = cluster-wide). */
+function allRules(): { where: string; rule: Rule; source: string }[] {
+  const fromConfig = objects.flatMap((o) =>
+    (o.rules ?? []).map((rule) => ({
+      where: o.kind === 'ClusterRole' ? '' : (o.metadata.namespace ?? ''),
+      rule,
+      source: `config/rbac ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+    })),
+  );
+  const install = csv.spec.install.spec;
+  const fromCsv = [
+    ...install.clusterPermissions.flatMap((p) =>
+      p.rules.map((rule) => ({ where: '', rule, source: 'CSV clusterPermissions' })),
+    ),
+    // OLM grants `permissions` in the install namespace (cluster-wide for AllNamespaces).
+    ...install.permissions.flatMap((p) =>
+      p.rules.map((rule) => ({ where: '', rule, source: 'CSV permissions' })),
+    ),
+  ];
+  return [...fromConfig, ...fromCsv];
+}
+
+const grants = (rule: Rule, group: string, resource: string) =>
+  rule.apiGroups.includes(group) && rule.resources.includes(resource);
+
+describe('generated RBAC', () => {
+  it('uses no * in verbs, resources, API groups or names', () => {
+    const starred = allRules().filter(({ rule }) =>
+      [...rule.apiGroups, ...rule.resources, ...rule.verbs, ...(rule.resourceNames ?? [])].some((v) =>
+        v.includes('*'),
+      ),
+    );
+    expect(starred).toEqual([]);
+    expect(allRules().length).toBeGreaterThan(20);
+  });
+
+  it('lets the operator read Secrets only in the namespaces it installs into', () => {
+    const secretRules = allRules().filter(({ rule }) => grants(rule, '', 'secrets'));
+    expect(secretRules.map((r) => r.where).sort()).toEqual([...CREATED_NAMESPACES].sort());
+    expect(CREATED_NAMESPACES).toEqual([DEFAULT_OPERAND_NAMESPACE]);
+    // Nothing cluster-wide, in the bundle or in the ClusterRole.
+    expect(secretRules.filter((r) => r.where === '')).toEqual([]);
+  });
+
+  it('binds every role to the operator ServiceAccount only', () => {
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+    for (const b of bindings as unknown as { subjects: unknown[]; metadata: { namespace?: string } }[]) {
+      expect(b.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'mce-maestro-operator', namespace: OPERATOR_NAMESPACE },
+      ]);
+    }
+    const roles = objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace);
+    const roleBindings = objects.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.namespace);
+    expect(roleBindings.sort()).toEqual(roles.sort());
+  });
+
+  it('keeps the CSV permissions equal to config/rbac', () => {
+    const clusterRole = objects.find((o) => o.kind === 'ClusterRole');
+    const operatorRole = objects.find(
+      (o) => o.kind === 'Role' && o.metadata.namespace === OPERATOR_NAMESPACE,
+    );
+    expect(csv.spec.install.spec.clusterPermissions[0]?.rules).toEqual(clusterRole?.rules);
+    expect(csv.spec.install.spec.permissions[0]?.rules).toEqual(operatorRole?.rules);
+  });
+
+  it('writes every document with a kind (no empty documents)', () => {
+    for (const file of ['config/rbac/cluster_role.yaml', 'config/rbac/role_mce-maestro-operator.yaml']) {
+      const docs = parseAllDocuments(readRepoFile(file)).map((d) => d.toJS() as { kind?: string } | null);
+      expect(docs.every((d) => typeof d?.kind === 'string')).toBe(true);
+    }
+  });
+});
+
+/** Every (group, resource, name, verb) a set of rules grants ('' name = any). */
+function grantsOf(rules: readonly Rule[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rules)
+    for (const g of r.apiGroups)
+      for (const res of r.resources)
+        for (const n of r.resourceNames?.length ? r.resourceNames : [''])
+          for (const v of r.verbs) out.add([g, res, n, v].join('|'));
+  return out;
+}
+/** True when `rules` allow the request: the exact name, or any name. */
+function allows(rules: Set<string>, key: string): boolean {
+  const [g, res, , v] = key.split('|');
+  return rules.has(key) || rules.has([g, res, '', v].join('|'));
+}
+
+const VERBS: Verb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const ruleArb = fc.record({
+  apiGroups: fc.subarray(['', 'apps', 'x.io'], { minLength: 1 }),
+  resources: fc.subarray(['secrets', 'configmaps', 'things'], { minLength: 1 }),
+  verbs: fc.subarray(VERBS, { minLength: 1 }),
+  resourceNames: fc.option(fc.subarray(['a', 'b'], { minLength: 1 }), { nil: undefined }),
+});
+const tableArb = fc.record({
+  component: fc.constantFrom('one', 'two', 'three'),
+  cluster: fc.array(ruleArb, { maxLength: 4 }),
+  namespaced: fc.dictionary(
+    fc.constantFrom('ns1', 'ns2', '$OPERATOR_NAMESPACE'),
+    fc.array(ruleArb, { maxLength: 3 }),
+  ),
+}) as fc.Arbitrary<RbacTable>;
+
+describe('the Maestro controller table', () => {
+  it('covers every kind render produces: watched everywhere, written in the operand namespace', () => {
+    const cluster = grantsOf(maestroRbac.cluster);
+    const operand = grantsOf(maestroRbac.namespaced?.[DEFAULT_OPERAND_NAMESPACE] ?? []);
+    const missing: string[] = [];
+    for (const k of PRUNABLE_KINDS) {
+      const group = k.apiVersion.includes('/') ? (k.apiVersion.split('/')[0] ?? '') : '';
+      const key = (verb: string) => [group, k.plural, '', verb].join('|');
+      // Secrets are cached per operand namespace, never cluster-wide; everything else cluster-wide.
+      const watchedIn = k.plural === 'secrets' ? operand : cluster;
+      for (const verb of ['list', 'watch'])
+        if (!allows(watchedIn, key(verb))) missing.push(`${k.plural} ${verb}`);
+      for (const verb of ['create', 'patch', 'delete'])
+        if (!allows(operand, key(verb)) && !allows(cluster, key(verb))) missing.push(`${k.plural} ${verb}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('mergeRbacTables', () => {
+  it('grants exactly what the tables grant, whatever their order', () => {
+    fc.assert(
+      fc.property(fc.array(tableArb, { maxLength: 4 }), (tables) => {
+        const merged = mergeRbacTables(tables, 'op');
+        const cluster = grantsOf(merged.cluster);
+        const wanted = grantsOf(tables.flatMap((t) => t.cluster));
+        for (const k of wanted) expect(allows(cluster, k)).toBe(true);
+        for (const k of cluster) expect(wanted.has(k)).toBe(true);
+        for (const t of tables) {
+          for (const [rawNs, rules] of Object.entries(t.namespaced ?? {})) {
+            const ns = rawNs === '$OPERATOR_NAMESPACE' ? 'op' : rawNs;
+            const there = grantsOf(merged.namespaced.find((n) => n.namespace === ns)?.rules ?? []);
+            for (const k of grantsOf(rules)) expect(allows(there, k) || allows(cluster, k)).toBe(true);
+          }
+        }
+        const reversed = mergeRbacTables(
+          [...tables].reverse().map((t) => ({ ...t, cluster: [...t.cluster].reverse() })),
+          'op',
+        );
+        const strip = (m: typeof merged) =>
+          JSON.stringify(m, (k, v: unknown) => (k === 'components' ? undefined : v));
+        expect(strip(reversed)).toEqual(strip(merged));
+      }),
+    );
+  });
+
+  it('drops grants a broader rule already makes', () => {
+    const merged = mergeRbacTables(
+      [
+        { component: 'a', cluster: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] },
+        {
+          component: 'b',
+          cluster: [
+            { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: ['x'] },
+          ],
+          namespaced: { ns: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'delete'] }] },
+        },
+      ],
+      'op',
+    );
+    expect(merged.cluster.map(({ components: _c, ...r }) => r)).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['patch'], resourceNames: ['x'] },
+    ]);
+    expect(merged.namespaced).toEqual([
+      {
+        namespace: 'ns',
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['delete'], components: ['b'] }],
+      },
+    ]);
+  });
+
+  it('refuses * and empty lists', () => {
+    const table = (rule: Rule): RbacTable => ({ component: 'c', cluster: [rule] });
+    expect(() =>
+      mergeRbacTables([table({ apiGroups: ['*'], resources: ['a'], verbs: ['get'] })], 'op'),
+    ).toThrow(RbacTableError);
+    expect(() =>
+      mergeRbacTables([table({ apiGroups: [''], resources: ['*'], verbs: ['get'] })], 'op'),
+    ).toThrow(RbacTableError);
+    expect(() => mergeRbacTables([table({ apiGroups: [''], resources: ['a'], verbs: [] })], 'op')).toThrow(
+      RbacTableError,
+    );
+  });
+
+  it('merges the real tables without error', () => {
+    expect(() => mergeRbacTables(RBAC_TABLES, OPERATOR_NAMESPACE)).not.toThrow();
+  });
+});
