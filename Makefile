@@ -40,6 +40,7 @@ test-unit: $(NPM_DEPS) ## Unit tests only.
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures (JSON: make bench BENCH_ARGS=--json).
 	@bash hack/ensure-deps.sh npm control-plane
+	npx tsc -p tsconfig.build.json
 	node --expose-gc --import tsx test/bench/run.ts $(BENCH_ARGS)
 
 .PHONY: demo

@@ -13,7 +13,8 @@ export const AgentRolloutConditionType = {
   /** The pre-flight checks of the rollout and of its clusters. */
   PreflightChecksPassed: 'PreflightChecksPassed',
 } as const;
-export type AgentRolloutConditionType = (typeof AgentRolloutConditionType)[keyof typeof AgentRolloutConditionType];
+export type AgentRolloutConditionType =
+  (typeof AgentRolloutConditionType)[keyof typeof AgentRolloutConditionType];
 
 export const AgentRolloutReason = {
   /** Ready=True. */

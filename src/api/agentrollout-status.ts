@@ -44,7 +44,9 @@ export const stateCountsSchema = z
 
 export const groupStatusSchema = z
   .object({
-    name: z.string().describe('Decision group name ("" for unnamed groups, late-joiners for the final wave).'),
+    name: z
+      .string()
+      .describe('Decision group name ("" for unnamed groups, late-joiners for the final wave).'),
     index: z.number().int().describe('Decision group index.'),
     mandatory: z.boolean().describe('A mandatory decision group of the strategy.'),
     approval: z.enum(['NotRequired', 'Waiting', 'Approved']).describe('Approval state of the group.'),
@@ -105,9 +107,17 @@ export const planMemoSchema = z
 
 export const agentRolloutStatusSchema = z
   .object({
-    observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation this status reflects.'),
+    observedGeneration: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('The .metadata.generation this status reflects.'),
     phase: z.enum(ROLLOUT_PHASES).optional().describe('Where the rollout stands.'),
-    message: z.string().optional().describe('A human sentence about the phase, e.g. "waiting for approval of group canary".'),
+    message: z
+      .string()
+      .optional()
+      .describe('A human sentence about the phase, e.g. "waiting for approval of group canary".'),
     target: z.string().optional().describe('What is rolled out, e.g. "klusterlet 2.17.0".'),
     revision: z.string().optional().describe('Hash of the target: a change of target starts a new revision.'),
     progress: z.string().optional().describe('Succeeded over total, e.g. 450/500.'),
@@ -115,15 +125,25 @@ export const agentRolloutStatusSchema = z
     total: count('Clusters in the rollout.').optional(),
     removed: count('Clusters that left the Placement during the revision.').optional(),
     counts: stateCountsSchema.optional(),
-    groups: z.array(groupStatusSchema).max(1000).optional().describe('One entry per decision group, in order.'),
+    groups: z
+      .array(groupStatusSchema)
+      .max(1000)
+      .optional()
+      .describe('One entry per decision group, in order.'),
     failedClusters: z
       .array(failedClusterSchema)
       .max(MAX_LISTED_FAILURES)
       .optional()
       .describe(`The first ${MAX_LISTED_FAILURES} failed, timed-out or unreachable clusters, by name.`),
     startTime: z.string().optional().describe('When the current revision started.'),
-    completionTime: z.string().optional().describe('When it reached Succeeded, Failed, Aborted or RolledBack.'),
-    nextCheckTime: z.string().optional().describe('When the controller looks again at the latest (window, deadline, soak).'),
+    completionTime: z
+      .string()
+      .optional()
+      .describe('When it reached Succeeded, Failed, Aborted or RolledBack.'),
+    nextCheckTime: z
+      .string()
+      .optional()
+      .describe('When the controller looks again at the latest (window, deadline, soak).'),
     plan: planMemoSchema.optional(),
     conditions: z
       .array(conditionSchema)
@@ -143,7 +163,19 @@ export const agentRolloutPrinterColumns = [
   { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Where the rollout stands.' },
   { name: 'Target', type: 'string', jsonPath: '.status.target', description: 'What is rolled out.' },
   { name: 'Progress', type: 'string', jsonPath: '.status.progress', description: 'Succeeded over total.' },
-  { name: 'Percent', type: 'integer', jsonPath: '.status.percent', description: 'Succeeded in percent.', priority: 1 },
-  { name: 'Message', type: 'string', jsonPath: '.status.message', description: 'Phase message.', priority: 1 },
+  {
+    name: 'Percent',
+    type: 'integer',
+    jsonPath: '.status.percent',
+    description: 'Succeeded in percent.',
+    priority: 1,
+  },
+  {
+    name: 'Message',
+    type: 'string',
+    jsonPath: '.status.message',
+    description: 'Phase message.',
+    priority: 1,
+  },
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Age.' },
 ] as const;

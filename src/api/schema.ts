@@ -43,7 +43,10 @@ export function intOrPercent(description: string) {
       z.number().int().min(0),
       z
         .string()
-        .regex(/^(100|[1-9]?[0-9])%$|^[0-9]+$/, 'must be a non-negative integer or a percentage from 0% to 100%'),
+        .regex(
+          /^(100|[1-9]?[0-9])%$|^[0-9]+$/,
+          'must be a non-negative integer or a percentage from 0% to 100%',
+        ),
     ])
     .meta({ 'x-kubernetes-int-or-string': true, pattern: '^((100|[1-9]?[0-9])%|[0-9]+)$' })
     .describe(description);
@@ -66,7 +69,10 @@ export function dnsSubdomain(description: string) {
     .string()
     .min(1)
     .max(253)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain')
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+      'must be a DNS-1123 subdomain',
+    )
     .describe(description);
 }
 
@@ -91,8 +97,12 @@ export const conditionSchema = z
       .min(0)
       .optional()
       .describe('The .metadata.generation that the condition was set based upon.'),
-    lastTransitionTime: z.string().describe('Last time the condition transitioned from one status to another.'),
-    reason: z.string().describe('A programmatic identifier for the reason of the last transition, in CamelCase.'),
+    lastTransitionTime: z
+      .string()
+      .describe('Last time the condition transitioned from one status to another.'),
+    reason: z
+      .string()
+      .describe('A programmatic identifier for the reason of the last transition, in CamelCase.'),
     message: z.string().describe('A human readable message with details about the transition.'),
   })
   .describe('A condition in metav1.Condition form.');

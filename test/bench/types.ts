@@ -28,7 +28,8 @@ export function figure(
   target?: BenchResult['target'],
   detail?: Record<string, unknown>,
 ): BenchResult {
-  const pass = target === undefined ? undefined : target.op === '<=' ? value <= target.value : value >= target.value;
+  const pass =
+    target === undefined ? undefined : target.op === '<=' ? value <= target.value : value >= target.value;
   return { name, value, unit, target, pass, detail };
 }
 

@@ -28,9 +28,14 @@ export async function startMosquitto(configure: (port: number, dir: string) => s
   const conf = `${configure(port, dir)}\n${process.getuid?.() === 0 ? 'user root\n' : ''}`;
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   // Under stdbuf, so its log reaches the file line by line rather than in blocks.
-  const proc = spawnManaged('mosquitto', 'stdbuf', ['-oL', '/usr/sbin/mosquitto', '-c', join(dir, 'mosquitto.conf')], {
-    logFile: join(dir, 'mosquitto.log'),
-  });
+  const proc = spawnManaged(
+    'mosquitto',
+    'stdbuf',
+    ['-oL', '/usr/sbin/mosquitto', '-c', join(dir, 'mosquitto.conf')],
+    {
+      logFile: join(dir, 'mosquitto.log'),
+    },
+  );
   await eventually(
     () =>
       new Promise<boolean>((resolve) => {

@@ -60,7 +60,9 @@ export const placementDecisionSchema = z.object({
   apiVersion: z.literal(PLACEMENT_API_VERSION),
   kind: z.literal('PlacementDecision'),
   metadata: meta,
-  status: z.object({ decisions: z.array(z.object({ clusterName: str, reason: str.optional() })).optional() }).optional(),
+  status: z
+    .object({ decisions: z.array(z.object({ clusterName: str, reason: str.optional() })).optional() })
+    .optional(),
 });
 export type PlacementDecision = z.infer<typeof placementDecisionSchema>;
 
@@ -116,7 +118,6 @@ export const manifestWorkSchema = z.object({
                   })
                   .optional(),
                 statusFeedback: z.object({ values: z.array(feedbackValue).optional() }).optional(),
-                conditions,
               }),
             )
             .optional(),
@@ -208,6 +209,9 @@ export const klusterletConfigSchema = z.object({
 export type KlusterletConfig = z.infer<typeof klusterletConfigSchema>;
 
 /** The condition with this type, if present. */
-export function findOcmCondition(conds: readonly OcmCondition[] | undefined, type: string): OcmCondition | undefined {
+export function findOcmCondition(
+  conds: readonly OcmCondition[] | undefined,
+  type: string,
+): OcmCondition | undefined {
   return conds?.find((c) => c.type === type);
 }

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../harness/control-plane.js';
 import { eventually, sleep } from '../../harness/eventually.js';
 import { spawnManaged, type ManagedProcess } from '../../harness/processes.js';
-import { createPlacement, createRollout, enableGrpcOnHub, rolloutStatus, startRolloutEnv, type RolloutEnv } from './helpers.js';
+import {
+  createPlacement,
+  createRollout,
+  enableGrpcOnHub,
+  rolloutStatus,
+  startRolloutEnv,
+  type RolloutEnv,
+} from './helpers.js';
 
 const NS = 'reliability';
 const CLUSTERS = 1000;
@@ -41,7 +48,10 @@ describe('rollout restart safety', () => {
   };
 
   beforeAll(async () => {
-    env = await startRolloutEnv({ clusters: CLUSTERS, agents: { delayMs: [100, 600], seed: 11 } }, { operator: false });
+    env = await startRolloutEnv(
+      { clusters: CLUSTERS, agents: { delayMs: [100, 600], seed: 11 } },
+      { operator: false },
+    );
     await env.fleet.bindNamespace(NS, ['default']);
     await createPlacement(env.client, NS, 'all', PER_GROUP);
     await enableGrpcOnHub(env.client);
@@ -60,13 +70,14 @@ describe('rollout restart safety', () => {
     });
     // Random moments, but reproducible: a fixed sequence of pauses between kills.
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let maxInFlight = 0;
     for (let kill = 0; kill < KILLS; kill++) {
       const until = Date.now() + 500 + random() * 2000;
       while (Date.now() < until) {
         const s = await rolloutStatus(env.client, NS, 'to-grpc');
-        if (s?.counts) maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
+        if (s?.counts)
+          maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
         await sleep(100);
       }
       await operator?.stop('SIGKILL');
@@ -75,7 +86,8 @@ describe('rollout restart safety', () => {
     await eventually(
       async () => {
         const s = await rolloutStatus(env.client, NS, 'to-grpc');
-        if (s?.counts) maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
+        if (s?.counts)
+          maxInFlight = Math.max(maxInFlight, s.counts.progressing + s.counts.soaking + s.counts.failed);
         expect(s?.phase).toBe('Succeeded');
       },
       { timeout: 240_000, interval: 200, message: 'the rollout to complete after the kills' },
@@ -95,8 +107,12 @@ describe('rollout restart safety', () => {
     // group was (groups are chunks of 100 in name order).
     const at = new Map(writes.map((w) => [w.cluster, w.at]));
     for (let g = 1; g < CLUSTERS / PER_GROUP; g++) {
-      const prev = env.fleet.names.slice((g - 1) * PER_GROUP, g * PER_GROUP).map((n) => at.get(n) ?? Infinity);
-      const cur = env.fleet.names.slice(g * PER_GROUP, (g + 1) * PER_GROUP).map((n) => at.get(n) ?? -Infinity);
+      const prev = env.fleet.names
+        .slice((g - 1) * PER_GROUP, g * PER_GROUP)
+        .map((n) => at.get(n) ?? Infinity);
+      const cur = env.fleet.names
+        .slice(g * PER_GROUP, (g + 1) * PER_GROUP)
+        .map((n) => at.get(n) ?? -Infinity);
       expect(Math.min(...cur)).toBeGreaterThanOrEqual(Math.max(...prev));
     }
   });
@@ -107,17 +123,26 @@ describe('rollout restart safety', () => {
       placementRef: { name: 'all' },
       rolloutStrategy: { type: 'Progressive', progressive: { maxConcurrency: '20%' } },
     });
-    await eventually(async () => expect((await rolloutStatus(env.client, NS, 'back-to-kube'))?.counts?.succeeded ?? 0).toBeGreaterThan(0), {
-      timeout: 60_000,
-      message: 'the second rollout to make progress',
-    });
+    await eventually(
+      async () =>
+        expect((await rolloutStatus(env.client, NS, 'back-to-kube'))?.counts?.succeeded ?? 0).toBeGreaterThan(
+          0,
+        ),
+      {
+        timeout: 60_000,
+        message: 'the second rollout to make progress',
+      },
+    );
     await env.cp.stopApiServer('SIGKILL');
     await sleep(2_000);
     await env.cp.startApiServer();
-    await eventually(async () => expect((await rolloutStatus(env.client, NS, 'back-to-kube'))?.phase).toBe('Succeeded'), {
-      timeout: 180_000,
-      message: 'the rollout to finish after the API server restart',
-    });
+    await eventually(
+      async () => expect((await rolloutStatus(env.client, NS, 'back-to-kube'))?.phase).toBe('Succeeded'),
+      {
+        timeout: 180_000,
+        message: 'the rollout to finish after the API server restart',
+      },
+    );
     expect(operator?.running()).toBe(true);
   });
 });

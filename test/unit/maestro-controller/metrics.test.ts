@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { maestroAvailable, maestroEnabled, recordMaestroHealth } from '../../../src/controllers/maestro/metrics.js';
+import {
+  maestroAvailable,
+  maestroEnabled,
+  recordMaestroHealth,
+} from '../../../src/controllers/maestro/metrics.js';
 import type { Outcome } from '../../../src/controllers/maestro/outcome.js';
 
 const value = async (g: typeof maestroAvailable) => (await g.get()).values.map((v) => v.value);
