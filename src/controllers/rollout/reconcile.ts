@@ -177,14 +177,15 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     // and turn the rest into late joiners).
     const started = previous?.plan?.revision === revision;
     const selected = world.placement(namespace, spec.placementRef.name)?.status?.numberOfSelectedClusters;
-    if (
-      !started &&
-      (clusterNames.length === 0 || (selected !== undefined && selected !== clusterNames.length))
-    ) {
+    // Decisions are written before the Placement's status counts them: no count yet means not yet.
+    if (!started && (clusterNames.length === 0 || selected !== clusterNames.length)) {
+      const placementName = `${namespace}/${spec.placementRef.name}`;
       const message =
-        clusterNames.length === 0
-          ? `Placement ${namespace}/${spec.placementRef.name} selects no cluster`
-          : `waiting for the decisions of Placement ${namespace}/${spec.placementRef.name} (${clusterNames.length} of ${selected})`;
+        selected === undefined
+          ? `waiting for the placement controller to schedule Placement ${placementName}`
+          : clusterNames.length === 0
+            ? `Placement ${placementName} selects no cluster`
+            : `waiting for the decisions of Placement ${placementName} (${clusterNames.length} of ${selected})`;
       await writeStatus(
         waitingStatus(previous, generation, t, targetText, revision, message, clusterNames.length),
       );
