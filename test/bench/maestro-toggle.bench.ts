@@ -11,13 +11,13 @@
  */
 import type { KubeClient, KubeObject } from '../../src/runtime/index.js';
 import { eventually } from '../harness/eventually.js';
+import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { startKubelet } from '../harness/kubelet.js';
 import {
   adminClient,
   fakeRolloutController,
   maestroCondition,
   seedHub,
-  startHubControlPlane,
   startOperator,
   toggleMaestro,
 } from '../integration/maestro/fixtures.js';
@@ -100,7 +100,7 @@ class WriteLog {
 }
 
 export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
-  const cp = await startHubControlPlane({ name: 'bench-maestro-toggle' });
+  const cp = await startControlPlaneWithOwnCrds({ name: 'bench-maestro-toggle' });
   const admin = adminClient(cp, 500);
   const opClient = adminClient(cp, 100);
   const writeLog = new WriteLog();

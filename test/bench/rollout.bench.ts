@@ -8,15 +8,17 @@
  * (default: one MCA write per cluster, the simulated addon-manager answers with one status write)
  * or `transport` (the simulated import controller re-renders and rewrites every cluster's
  * klusterlet ManifestWork, several times the API server load per cluster on the same 2 cores).
- * The operator runs from the compiled build (`npm run build`), as in its image.
+ * The operator runs from the compiled build (`npm run build`) with the NODE_OPTIONS of its
+ * Deployment, as in its image (BENCH_ROLLOUT_NODE_FLAGS overrides them).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { KubeClient, type KubeObject } from '../../src/runtime/index.js';
-import { REPO_ROOT, startControlPlane } from '../harness/control-plane.js';
+import { REPO_ROOT } from '../harness/control-plane.js';
 import { sleep } from '../harness/eventually.js';
 import { startFleet } from '../harness/fleet/index.js';
-import { ownCrdDir } from '../harness/own-crds.js';
+import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { freePort } from '../harness/ports.js';
 import { spawnManaged } from '../harness/processes.js';
 import { figure, type BenchOptions, type BenchResult } from './types.js';
@@ -31,7 +33,7 @@ const HUB = {
 export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
   const clusters = Number(process.env.BENCH_ROLLOUT_CLUSTERS ?? 10_000);
   const target = process.env.BENCH_ROLLOUT_TARGET ?? 'addon';
-  const cp = await startControlPlane({ name: 'bench-rollout', extraCrds: [ownCrdDir()], ownCrds: false });
+  const cp = await startControlPlaneWithOwnCrds({ name: 'bench-rollout' });
   const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 500, burst: 1000 });
   log(`setting up ${clusters} simulated clusters…`);
   const fleet = await startFleet({
@@ -51,14 +53,16 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
   });
   log(`fleet ready in ${Math.round(fleet.stats().setupMs / 1000)} s`);
   const metricsPort = await freePort();
+  const healthPort = await freePort();
   const op = spawnManaged(
     'rollout-operator',
     process.execPath,
     [
+      ...(process.env.BENCH_ROLLOUT_NODE_FLAGS ?? imageNodeOptions()).split(' ').filter(Boolean),
       join(REPO_ROOT, 'dist/src/main.js'),
       `--kubeconfig=${cp.kubeconfigPath}`,
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,
-      '--health-probe-bind-address=0',
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
       '--qps=200',
       '--burst=400',
       '--log-level=warn',
@@ -89,8 +93,32 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
       },
       'merge',
     );
-    // Let the operator list everything before the clock starts.
-    await sleep(5_000);
+    // The clock starts with the Placement scheduled (the simulated placement controller takes
+    // up to ~20 s for 10,000 clusters) and the operator ready (its caches filled).
+    const scheduled = Date.now();
+    for (;;) {
+      const p = (await client.get({
+        apiVersion: 'cluster.open-cluster-management.io/v1beta1',
+        kind: 'Placement',
+        namespace: 'bench',
+        name: 'all',
+      })) as (KubeObject & { status?: { numberOfSelectedClusters?: number } }) | undefined;
+      if (p?.status?.numberOfSelectedClusters === clusters) break;
+      if (Date.now() - scheduled > 5 * 60_000)
+        throw new Error('the Placement was not scheduled in 5 minutes');
+      await sleep(500);
+    }
+    log(`placement scheduled in ${Math.round((Date.now() - scheduled) / 1000)} s`);
+    while (
+      !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (Date.now() - scheduled > 5 * 60_000) throw new Error('the operator was not ready in 5 minutes');
+      await sleep(250);
+    }
+    log(`operator ready (caches filled) ${Math.round((Date.now() - scheduled) / 1000)} s after that`);
     const started = Date.now();
     await client.create({
       apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
@@ -112,6 +140,7 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
       },
     } as KubeObject);
     let phase = '';
+    let lastReport = started;
     while (phase !== 'Succeeded') {
       if (Date.now() - started > 15 * 60_000)
         throw new Error(`rollout did not finish in 15 minutes (phase ${phase})`);
@@ -123,9 +152,18 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
         name: 'bench',
       })) as (KubeObject & { status?: { phase?: string; progress?: string } }) | undefined;
       phase = r?.status?.phase ?? '';
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        log(`${Math.round((lastReport - started) / 1000)} s: ${phase} ${r?.status?.progress ?? ''}`);
+      }
     }
     const wallMs = Date.now() - started;
     const rssMb = peakRssMb(op.pid);
+    if (process.env.BENCH_ROLLOUT_HEAP_SNAPSHOT) {
+      // Investigation aid: the operator must run with --heapsnapshot-signal=SIGUSR2.
+      process.kill(operatorPid(op.pid), 'SIGUSR2');
+      await sleep(30_000);
+    }
     const writes = await scrapeWrites(metricsPort);
     const heapMb = (await scrapeGauge(metricsPort, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
     log(`operator heap used at the end: ${heapMb.toFixed(1)} MB`);
@@ -153,10 +191,24 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
   }
 }
 
-/** Peak resident memory (VmHWM) of the node process under the guard started by spawnManaged. */
-function peakRssMb(guardPid: number): number {
+/** NODE_OPTIONS of the operator's Deployment (`config/manager`), so the bench runs it as deployed. */
+function imageNodeOptions(): string {
+  const deployment = parseYaml(readFileSync(join(REPO_ROOT, 'config/manager/manager.yaml'), 'utf8')) as {
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const env = deployment.spec.template.spec.containers[0]?.env ?? [];
+  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+
+/** The node process under the guard started by spawnManaged. */
+function operatorPid(guardPid: number): number {
   const children = readFileSync(`/proc/${guardPid}/task/${guardPid}/children`, 'utf8').trim().split(/\s+/);
-  const pid = children[0];
+  return Number(children[0]);
+}
+
+/** Peak resident memory (VmHWM) of the operator process. */
+function peakRssMb(guardPid: number): number {
+  const pid = operatorPid(guardPid);
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;

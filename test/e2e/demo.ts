@@ -13,10 +13,9 @@
 import { DateTime } from 'luxon';
 import { controllers } from '../../src/controllers/index.js';
 import { KubeClient, runOperator, type KubeObject } from '../../src/runtime/index.js';
-import { startControlPlane } from '../harness/control-plane.js';
 import { startFleet, type Fleet } from '../harness/fleet/index.js';
 import { startKubelet } from '../harness/kubelet.js';
-import { ownCrdDir } from '../harness/own-crds.js';
+import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { DemoScreen } from './demo-screen.js';
 import {
   createPlacement,
@@ -38,7 +37,7 @@ const started = Date.now();
 const abort = new AbortController();
 
 screen.say('Starting a local control plane (kube-apiserver + etcd, built from Go modules on first use)…');
-const cp = await startControlPlane({ name: 'demo', extraCrds: [ownCrdDir()], ownCrds: false });
+const cp = await startControlPlaneWithOwnCrds({ name: 'demo' });
 const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 200, burst: 400 });
 let fleet: Fleet | undefined;
 let exitCode = 1;

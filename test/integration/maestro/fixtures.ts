@@ -3,15 +3,10 @@
  * control plane (our CRDs, MCE, ClusterManager, the OCM hub namespace), the operator in-process,
  * a stand-in for the AgentRollout controller, and small readers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { stringify as stringifyYaml } from 'yaml';
-import { agentRolloutCrd } from '../../../src/api/agentrollout-crd.js';
 import { stateCountsSchema } from '../../../src/api/agentrollout-status.js';
-import { maestroCrd } from '../../../src/api/maestro-crd.js';
 import { createMaestroController, type MaestroController } from '../../../src/controllers/maestro/index.js';
 import { makePlanes, type Planes } from '../../../src/kube/index.js';
 import {
@@ -29,14 +24,11 @@ import {
   type Logger,
   type ReconcileResult,
 } from '../../../src/runtime/index.js';
-import {
-  startControlPlane,
-  type ControlPlane,
-  type ControlPlaneOptions,
-} from '../../harness/control-plane.js';
+import { type ControlPlane, type ControlPlaneOptions } from '../../harness/control-plane.js';
 import { eventually } from '../../harness/eventually.js';
 import { startKubelet, type Kubelet } from '../../harness/kubelet.js';
 import { operatorKubeconfig, type OperatorRbacOptions } from '../../harness/operator-rbac.js';
+import { startControlPlaneWithOwnCrds } from '../../harness/own-crds.js';
 
 export const MCE_NAME = 'multiclusterengine';
 export const NS = 'maestro';
@@ -93,24 +85,6 @@ export async function dbPassword(client: KubeClient, namespace = NS): Promise<st
     name: 'maestro-db-config',
   });
   return s?.data?.password ? Buffer.from(s.data.password, 'base64').toString() : undefined;
-}
-
-/** Writes our CRDs (not generated into crds/ yet) as YAML files; returns the directory. */
-export function ownCrdDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mmo-own-crds-'));
-  writeFileSync(join(dir, 'maestro.yaml'), stringifyYaml(maestroCrd()));
-  writeFileSync(join(dir, 'agentrollout.yaml'), stringifyYaml(agentRolloutCrd()));
-  return dir;
-}
-
-/** A local control plane with the upstream CRDs and ours. */
-export async function startHubControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const crds = ownCrdDir();
-  try {
-    return await startControlPlane({ ...opts, extraCrds: [crds, ...(opts.extraCrds ?? [])] });
-  } finally {
-    rmSync(crds, { recursive: true, force: true });
-  }
 }
 
 export function adminClient(cp: ControlPlane, qps = 200): KubeClient {
@@ -429,7 +403,7 @@ export interface TestHubOptions {
 
 /** Starts a control plane, seeds it, and starts the kubelet, the rollout stand-in and the operator. */
 export async function startTestHub(name: string, opts: TestHubOptions = {}): Promise<TestHub> {
-  const cp = await startHubControlPlane({ name, ...opts.controlPlane });
+  const cp = await startControlPlaneWithOwnCrds({ name, ...opts.controlPlane });
   const client = adminClient(cp);
   if (opts.seed !== false) await seedHub(client, opts.seed);
   await opts.before?.(client);

@@ -8,6 +8,7 @@ import type { KubeClient, KubeObject } from '../../../src/runtime/index.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { eventually } from '../../harness/eventually.js';
 import { startKubelet, type Kubelet } from '../../harness/kubelet.js';
+import { startControlPlaneWithOwnCrds } from '../../harness/own-crds.js';
 import {
   adminClient,
   fakeRolloutController,
@@ -20,7 +21,6 @@ import {
   ownedObjects,
   ref,
   seedHub,
-  startHubControlPlane,
   startOperator,
   toggleMaestro,
   waitForCondition,
@@ -38,7 +38,7 @@ let operator: InProcessOperator;
 
 beforeAll(async () => {
   [dataCp, controlCp] = await Promise.all([
-    startHubControlPlane({ name: 'maestro-split-data' }),
+    startControlPlaneWithOwnCrds({ name: 'maestro-split-data' }),
     startControlPlane({ name: 'maestro-split-control', upstreamCrds: false }),
   ]);
   data = adminClient(dataCp);

@@ -5,11 +5,11 @@
 import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import type { AgentRolloutStatus } from '../../../src/api/agentrollout-status.js';
 import { KubeClient, runOperator, type KubeObject } from '../../../src/runtime/index.js';
-import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
+import { type ControlPlane } from '../../harness/control-plane.js';
 import { startFleet, type Fleet } from '../../harness/fleet/index.js';
 import { operatorKubeconfig } from '../../harness/operator-rbac.js';
 import type { FleetOptions } from '../../harness/fleet/types.js';
-import { ownCrdDir } from '../../harness/own-crds.js';
+import { startControlPlaneWithOwnCrds } from '../../harness/own-crds.js';
 
 export const HUB_IMAGES = {
   registrationOperator: 'quay.io/stolostron/registration-operator:2.17.0',
@@ -30,7 +30,7 @@ export async function startRolloutEnv(
   fleetOpts: Partial<FleetOptions> & { clusters: number },
   { operator = true }: { operator?: boolean } = {},
 ): Promise<RolloutEnv & { operatorDone: Promise<number> | null; stopOperator: () => Promise<void> }> {
-  const cp = await startControlPlane({ name: 'rollout', extraCrds: [ownCrdDir()], ownCrds: false });
+  const cp = await startControlPlaneWithOwnCrds({ name: 'rollout' });
   const fleet = await startFleet({
     kubeConfig: cp.kubeConfig(),
     hub: { version: '2.17.0', images: HUB_IMAGES },
