@@ -17,7 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { KubeClient, type KubeObject } from '../../src/runtime/index.js';
 import { REPO_ROOT } from '../harness/control-plane.js';
 import { sleep } from '../harness/eventually.js';
-import { startFleet } from '../harness/fleet/index.js';
+import { startFleet, versionedAddOn } from '../harness/fleet/index.js';
 import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { freePort } from '../harness/ports.js';
 import { spawnManaged } from '../harness/processes.js';
@@ -41,15 +41,7 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
     clusters,
     hub: { version: '2.17.0', images: HUB },
     agents: { delayMs: [0, 0], seed: 1 },
-    addOns: [
-      {
-        name: ADDON,
-        supportedConfigs: [{ group: 'addon.open-cluster-management.io', resource: 'addondeploymentconfigs' }],
-        versions: ['1.0.0', '1.1.0'],
-        defaultVersion: '1.0.0',
-        configNamespace: 'multicluster-engine',
-      },
-    ],
+    addOns: [versionedAddOn(ADDON, ['1.0.0', '1.1.0'])],
   });
   log(`fleet ready in ${Math.round(fleet.stats().setupMs / 1000)} s`);
   const metricsPort = await freePort();

@@ -13,7 +13,7 @@
 import { DateTime } from 'luxon';
 import { controllers } from '../../src/controllers/index.js';
 import { KubeClient, runOperator, type KubeObject } from '../../src/runtime/index.js';
-import { startFleet, type Fleet } from '../harness/fleet/index.js';
+import { startFleet, versionedAddOn, type Fleet } from '../harness/fleet/index.js';
 import { startKubelet } from '../harness/kubelet.js';
 import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { DemoScreen } from './demo-screen.js';
@@ -48,15 +48,7 @@ try {
     clusters: CLUSTERS,
     hub: { version: '2.17.0', images: hubImages('2.17.0') },
     agents: { delayMs: [300, 1500], seed: 2026 },
-    addOns: [
-      {
-        name: ADDON,
-        supportedConfigs: [{ group: 'addon.open-cluster-management.io', resource: 'addondeploymentconfigs' }],
-        versions: ['2.16.0', '2.17.0'],
-        defaultVersion: '2.16.0',
-        configNamespace: 'multicluster-engine',
-      },
-    ],
+    addOns: [versionedAddOn(ADDON, ['2.16.0', '2.17.0'])],
   });
   const kubelet = await startKubelet({ client, readyDelayMs: 1500 });
   await fleet.bindNamespace(NS, ['default']);

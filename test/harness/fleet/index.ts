@@ -1,5 +1,5 @@
 export { startFleet, type Fleet } from './fleet.js';
-export { addOnConfigName, clusterNames } from './setup.js';
+export { addOnConfigName, clusterNames, versionedAddOn } from './setup.js';
 export { klusterletWorkName, KLUSTERLET_WORKS_LABEL, hubImagesOf } from './import-controller.js';
 export { imageOverride, rewriteImage, mergeKlusterletConfigs, AGENT_NAMESPACE } from './klusterlet-render.js';
 export { GROUP_INDEX_LABEL, GROUP_NAME_LABEL, PLACEMENT_LABEL } from './placement.js';

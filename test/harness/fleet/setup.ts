@@ -23,6 +23,19 @@ const ADC: AddOnSupportedConfig = {
   resource: 'addondeploymentconfigs',
 };
 
+/**
+ * An add-on configured by AddOnDeploymentConfigs, one per version in `multicluster-engine`; the
+ * first version is what every cluster runs at setup.
+ */
+export function versionedAddOn(name: string, versions: string[]): AddOnOptions {
+  return {
+    name,
+    supportedConfigs: [ADC],
+    versions,
+    configNamespace: 'multicluster-engine',
+  };
+}
+
 /** The name of an add-on's versioned AddOnDeploymentConfig, `<addon>-<version>`. */
 export const addOnConfigName = (addOn: string, version: string): string => `${addOn}-${version}`;
 
