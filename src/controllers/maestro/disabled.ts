@@ -53,7 +53,7 @@ export async function convergeDisabled(
     apiServed: world.rolloutApiServed,
     rollouts: world.owned.filter((o) => o.object.kind === 'AgentRollout').map((o) => o.object),
   });
-  await applyTransportRollout(plan, mceRef, ctx);
+  if ((await applyTransportRollout(plan, mceRef, ctx)) > 0) rt.drainWrittenAt = rt.clock.now();
   const rolloutKeys = plan.objects.map((o) => planeKey(rt.caches.cachePlane('data'), o));
   const outcome = {
     kind: 'Disabled' as const,

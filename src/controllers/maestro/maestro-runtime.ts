@@ -26,6 +26,8 @@ export interface MaestroRuntime {
   mceStatusWritten: Map<string, McStatusSnapshot>;
   /** The previous reconcile left its status to the next one (see `reconcile.ts`). */
   statusDeferred?: boolean;
+  /** When the disabled branch last wrote the transport rollout that moves agents back to kube. */
+  drainWrittenAt?: number;
 }
 
 /** Builds the per-reconcile write context. */

@@ -51,7 +51,7 @@ export async function reconcileMaestro(rt: MaestroRuntime, rc: ReconcileContext)
   let deferStatus = false;
   try {
     result = await converge(world, maestro?.spec, rt, ctx, report);
-    deferStatus = ctx.writes.count > 0 && !rt.statusDeferred;
+    deferStatus = (ctx.writes.count > 0 && !rt.statusDeferred) || drainJustStarted(rt, report);
   } catch (err) {
     report.failure =
       err instanceof ObjectWriteError ? err.message : `reconcile failed: ${(err as Error).message}`;
@@ -116,6 +116,17 @@ async function converge(
         message: world.mce.kind === 'Absent' ? world.mce.message : 'no MultiClusterEngine exists',
       };
   return convergeDisabled(world, mce, parsed.spec, because, rt, ctx, report);
+}
+
+/**
+ * Agents are moving back to kube after a rollout we wrote less than STATUS_FOLLOW_UP_MS ago: a
+ * fleet with nothing on gRPC is done before a "draining" status would be read, so it waits (at most
+ * that long; a longer drain shows).
+ */
+export function drainJustStarted(rt: MaestroRuntime, report: Report): boolean {
+  const o = report.outcome;
+  if (o?.kind !== 'Disabled' || o.drain.kind !== 'Waiting' || rt.drainWrittenAt === undefined) return false;
+  return rt.clock.now() - rt.drainWrittenAt < STATUS_FOLLOW_UP_MS;
 }
 
 /** Logs a waiting or invalid state once when it starts, not on every reconcile. */
