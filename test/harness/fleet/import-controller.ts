@@ -92,7 +92,9 @@ export function importController(ctx: FleetContext): Controller {
         controller.enqueue(w.metadata.namespace ?? '');
     },
     delete: (w) => {
-      if (isKlusterletWork(w)) controller.enqueue(w.metadata.namespace ?? '');
+      if (!isKlusterletWork(w)) return;
+      ctx.written.forget(`klusterlet-work/${w.metadata.namespace ?? ''}`);
+      controller.enqueue(w.metadata.namespace ?? '');
     },
   });
 
@@ -120,6 +122,9 @@ export function importController(ctx: FleetContext): Controller {
     const key = `klusterlet-work/${cluster}`;
     const work = works.get(cluster, name);
     if (!work) {
+      // Created by an earlier reconcile whose object the cache hasn't delivered yet: creating it
+      // again would only earn an AlreadyExists (and count as a write).
+      if (ctx.written.upToDate(key, undefined, desired, () => '')) return;
       const created = await createOrGet<SimWork>(ctx, 'import-controller:work', {
         apiVersion: WORK_API,
         kind: 'ManifestWork',
