@@ -11,13 +11,7 @@
  * this object's status, so any number of clusters fits and a restart rebuilds it.
  */
 import { z } from 'zod';
-import {
-  failurePolicySchema,
-  maintenanceExclusionSchema,
-  maintenanceWindowSchema,
-  rolloutStrategySchema,
-  approvalGateSchema,
-} from '../rollout/spec.js';
+import { failurePolicySchema, policyFields, rolloutStrategySchema } from '../rollout/spec.js';
 import { imageReference } from './maestro-fields.js';
 import { MAESTRO_GROUP, MAESTRO_VERSION } from './maestro.js';
 import { celRules, dnsSubdomain } from './schema.js';
@@ -153,40 +147,17 @@ export const agentRolloutSpecSchema = z
         "OCM's RolloutStrategy. For an add-on, when unset, the ClusterManagementAddOn's own " +
           'installStrategy.placements[].rolloutStrategy for this Placement; otherwise All.',
       ),
-    maintenanceWindows: z
-      .array(maintenanceWindowSchema)
-      .max(32)
-      .optional()
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
-      .describe('When clusters may start. A cluster with no window in scope may start at any time.'),
-    maintenanceExclusions: z
-      .array(maintenanceExclusionSchema)
-      .max(64)
-      .optional()
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
-      .describe('Freeze periods in which clusters in scope do not start.'),
+    maintenanceWindows: policyFields.maintenanceWindows.optional(),
+    maintenanceExclusions: policyFields.maintenanceExclusions.optional(),
     failurePolicy: failurePolicySchema.optional(),
-    approvals: z
-      .array(approvalGateSchema)
-      .max(100)
-      .optional()
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['groupName'] })
-      .describe('Approval gates before named decision groups.'),
+    approvals: policyFields.approvals.optional(),
     approved: z
       .array(approvalGrantSchema)
       .max(100)
       .optional()
       .describe('Approvals given (kubectl mce rollout approve GROUP adds one for the current revision).'),
-    paused: z
-      .boolean()
-      .default(false)
-      .describe('Start no cluster while true; clusters in flight are still tracked.'),
-    lateJoiners: z
-      .enum(['FinalWave', 'OwnGroup'])
-      .default('FinalWave')
-      .describe(
-        'Clusters that join the Placement mid-run: in a final wave, or in the group the Placement gives them.',
-      ),
+    paused: policyFields.paused,
+    lateJoiners: policyFields.lateJoiners,
     versionSkewPolicy: versionSkewPolicySchema.prefault({}),
   })
   .describe('AgentRolloutSpec: what to roll out, where, how fast and when.');

@@ -230,39 +230,56 @@ export const approvalGateSchema = z
   })
   .describe('A manual approval required before a decision group (and every group after it) starts.');
 
+/**
+ * A list keyed by one field (a map for server-side apply). The AgentRollout spec leaves it unset
+ * when empty; the planner's policy defaults it to [].
+ */
+function keyedList<T extends z.ZodType>(item: T, max: number, key: string, description: string) {
+  const list = z.array(item).max(max);
+  const meta = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': [key] };
+  return {
+    optional: () => list.optional().meta(meta).describe(description),
+    defaulted: () => list.default([]).meta(meta).describe(description),
+  };
+}
+
+/** The settings an AgentRollout spec shares with the planner's policy, declared once. */
+export const policyFields = {
+  maintenanceWindows: keyedList(
+    maintenanceWindowSchema,
+    32,
+    'name',
+    'When clusters may start. A cluster with no window in scope may start at any time.',
+  ),
+  maintenanceExclusions: keyedList(
+    maintenanceExclusionSchema,
+    64,
+    'name',
+    'Freeze periods in which clusters in scope do not start.',
+  ),
+  approvals: keyedList(approvalGateSchema, 100, 'groupName', 'Approval gates before named decision groups.'),
+  paused: z
+    .boolean()
+    .default(false)
+    .describe('Start no cluster while true; clusters in flight are still tracked.'),
+  lateJoiners: z
+    .enum(['FinalWave', 'OwnGroup'])
+    .default('FinalWave')
+    .describe(
+      'Clusters that join the Placement after a revision started: in a final wave after every group ' +
+        '(FinalWave), or in the decision group the Placement gives them (OwnGroup).',
+    ),
+};
+
 export const rolloutPolicySchema = z
   .object({
     rolloutStrategy: rolloutStrategySchema.default({ type: 'All' }),
-    maintenanceWindows: z
-      .array(maintenanceWindowSchema)
-      .max(32)
-      .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
-      .describe('When clusters may start. A cluster with no window in scope may start at any time.'),
-    maintenanceExclusions: z
-      .array(maintenanceExclusionSchema)
-      .max(64)
-      .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
-      .describe('Freeze periods in which clusters in scope do not start.'),
+    maintenanceWindows: policyFields.maintenanceWindows.defaulted(),
+    maintenanceExclusions: policyFields.maintenanceExclusions.defaulted(),
     failurePolicy: failurePolicySchema.default({ action: 'Pause', rollbackMaxConcurrency: '10%' }),
-    approvals: z
-      .array(approvalGateSchema)
-      .max(100)
-      .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['groupName'] })
-      .describe('Approval gates before named decision groups.'),
-    paused: z
-      .boolean()
-      .default(false)
-      .describe('Start no cluster while true; clusters in flight are still tracked.'),
-    lateJoiners: z
-      .enum(['FinalWave', 'OwnGroup'])
-      .default('FinalWave')
-      .describe(
-        'Clusters that join the Placement after a revision started: in a final wave after every group ' +
-          '(FinalWave), or in the decision group the Placement gives them (OwnGroup).',
-      ),
+    approvals: policyFields.approvals.defaulted(),
+    paused: policyFields.paused,
+    lateJoiners: policyFields.lateJoiners,
   })
   .describe('How an AgentRollout moves through its clusters.');
 

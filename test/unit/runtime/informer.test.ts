@@ -74,7 +74,7 @@ describe('Informer', () => {
     const informer = newInformer();
     const events = record(informer);
     informer.start();
-    await eventually(() => informer.lastResourceVersion() === '20', { timeout: 5_000, interval: 10 });
+    await eventually(() => informer.lastResourceVersion() === '20', { timeout: 15_000, interval: 10 });
     await informer.stop();
     expect(lists).toEqual(['first', 'second']);
     expect(events).toEqual(['add a@5', 'add gone@6', 'delete gone', 'update a@12', 'add b@11']);
@@ -118,7 +118,7 @@ describe('Informer', () => {
     const informer = newInformer();
     const events = record(informer);
     informer.start();
-    await eventually(() => informer.lastResourceVersion() === '15', { timeout: 5_000, interval: 10 });
+    await eventually(() => informer.lastResourceVersion() === '15', { timeout: 15_000, interval: 10 });
     await informer.stop();
     expect(lists).toBe(1);
     expect(events).toEqual(['add a@5', 'add c@11', 'update c@12']);
@@ -142,7 +142,7 @@ describe('Informer', () => {
     const informer = newInformer();
     const events = record(informer);
     informer.start();
-    await eventually(() => informer.lastResourceVersion() === '13', { timeout: 5_000, interval: 10 });
+    await eventually(() => informer.lastResourceVersion() === '13', { timeout: 15_000, interval: 10 });
     await informer.stop();
     expect(events).toEqual(['add a@5', 'update a@13']);
   });
@@ -168,7 +168,7 @@ describe('Informer', () => {
     const events = record(informer);
     informer.start();
     await eventually(() => lists === 2 && informer.lastResourceVersion() === '20', {
-      timeout: 5_000,
+      timeout: 15_000,
       interval: 10,
     });
     await informer.stop();
@@ -202,10 +202,10 @@ describe('Informer', () => {
       notServedMaxMs: 20,
     });
     informer.start();
-    await eventually(() => !informer.served(), { timeout: 5_000, interval: 10 });
+    await eventually(() => !informer.served(), { timeout: 15_000, interval: 10 });
     expect(informer.hasSynced()).toBe(false);
     served = true;
-    expect(await informer.waitForSync(AbortSignal.timeout(5_000))).toBe(true);
+    expect(await informer.waitForSync(AbortSignal.timeout(15_000))).toBe(true);
     expect(informer.served()).toBe(true);
     expect(informer.get(undefined, 'w')?.kind).toBe('Widget');
     await informer.stop();
@@ -229,7 +229,7 @@ describe('Informer', () => {
     const informer = newInformer();
     informer.addIndex('owner', (o) => [(o as KubeObject & { data?: { owner?: string } }).data?.owner ?? '']);
     informer.start();
-    await eventually(() => informer.lastResourceVersion() === '11', { timeout: 5_000, interval: 10 });
+    await eventually(() => informer.lastResourceVersion() === '11', { timeout: 15_000, interval: 10 });
     await informer.stop();
     expect(
       informer
