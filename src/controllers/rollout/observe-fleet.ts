@@ -4,7 +4,7 @@
  * name order and with one object shape, as the planner's performance contract asks.
  */
 import type { ClusterObservation, GroupRef, Membership } from '../../rollout/index.js';
-import { PREVIOUS_REVISION } from './revision.js';
+import { revisionOf } from './revision.js';
 import type { ClusterFacts, DriverContext, MatchTracker, TargetDriver } from './drivers/types.js';
 import { byteOrder } from './placement-clusters.js';
 
@@ -42,7 +42,7 @@ export function observeFleet(
       membership: members.get(name) ?? null,
       applied: s
         ? {
-            revision: s.direction === 'forward' ? s.revision : PREVIOUS_REVISION,
+            revision: revisionOf(s),
             direction: s.direction,
             startedAt: s.startedAt,
           }

@@ -8,6 +8,11 @@ import type { RolloutTarget } from '../../api/agentrollout.js';
 /** The sentinel revision a rollback goes to: the value each cluster had before the change. */
 export const PREVIOUS_REVISION = 'previous';
 
+/** The revision a cluster's recorded change leads to: the rollout's own, or back to the previous one. */
+export function revisionOf(state: { revision: string; direction: 'forward' | 'rollback' }): string {
+  return state.direction === 'forward' ? state.revision : PREVIOUS_REVISION;
+}
+
 /** JSON with keys in a stable order, so equal targets hash equally whatever the key order. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -14,15 +14,10 @@ import {
   type AddOnConfigReference,
   type ManagedClusterAddOn,
 } from '../../../api/upstream/ocm.js';
-import {
-  readClusterState,
-  stateAnnotation,
-  writeClusterState,
-  type ClusterRolloutState,
-} from '../cluster-state.js';
-import { PREVIOUS_REVISION } from '../revision.js';
+import { readClusterState, stateAnnotation, writeClusterState } from '../cluster-state.js';
+import { revisionOf } from '../revision.js';
 import { clusterHealth, later, transitionTime } from './cluster-health.js';
-import type { ClusterFacts, DriverContext, TargetDriver } from './types.js';
+import { startRecord, type ClusterFacts, type DriverContext, type TargetDriver } from './types.js';
 
 /** Config resources whose objects the pre-flight can look up, by `group/resource`. */
 const CONFIG_KINDS: Record<string, { apiVersion: string; kind: string; namespaced: boolean }> = {
@@ -136,11 +131,7 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
           later(since, progress.completedAt),
           available?.status === 'True' ? transitionTime(available) : null,
         ),
-        observedRevision: progress.done
-          ? state.direction === 'forward'
-            ? state.revision
-            : PREVIOUS_REVISION
-          : null,
+        observedRevision: progress.done ? revisionOf(state) : null,
         degraded: progress.failed,
         message: progress.message,
       };
@@ -158,14 +149,7 @@ export function addOnDriver(target: AddOnTarget): TargetDriver {
       const value = start.direction === 'forward' ? targetValue : (facts.state?.previous ?? '');
       const entry = parseConfigValue(value, ref);
       const next = [...configs.filter((c) => !sameGroupResource(c, ref)), ...(entry ? [entry] : [])];
-      const state: ClusterRolloutState = {
-        rollout: ctx.rollout.key,
-        revision: ctx.rollout.revision,
-        direction: start.direction,
-        startedAt: ctx.now,
-        value,
-        previous: facts.state ? facts.state.previous : configValue(current),
-      };
+      const state = startRecord(ctx, start, value, facts.state ? facts.state.previous : configValue(current));
       // spec.configs is an atomic list others may edit: replace it whole, guarded by a JSON-patch
       // `test` of the list we read (not by resourceVersion: the addon-manager rewrites the status
       // all the time, and each of those would turn this write into a 409).

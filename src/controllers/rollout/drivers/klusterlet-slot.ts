@@ -24,7 +24,7 @@ import {
   type Composition,
 } from '../derived-config.js';
 import { canonicalJson } from '../revision.js';
-import type { ClusterFacts, DriverContext } from './types.js';
+import { startRecord, type ClusterFacts, type DriverContext } from './types.js';
 
 /** The cluster's composition now, with the user's original config as its base. */
 export function compositionNow(cluster: string, ctx: DriverContext): Composition {
@@ -102,12 +102,7 @@ export async function writeSlot(
   const selection = selectionFor(next);
   const work = ctx.world.klusterletWork(start.name);
   const state: ClusterRolloutState = {
-    rollout: ctx.rollout.key,
-    revision: ctx.rollout.revision,
-    direction: start.direction,
-    startedAt: ctx.now,
-    value,
-    previous,
+    ...startRecord(ctx, start, value, previous),
     // Only a changed selection makes the import controller re-render the work: then success
     // needs a newer generation than this one.
     ...(work?.metadata.generation !== undefined &&

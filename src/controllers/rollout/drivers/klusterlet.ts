@@ -10,7 +10,7 @@
 import type { KlusterletImages, KlusterletTarget } from '../../../api/agentrollout.js';
 import type { ClusterStart } from '../../../rollout/index.js';
 import { parsePin, pinValue, type VersionPin } from '../derived-config.js';
-import { PREVIOUS_REVISION } from '../revision.js';
+import { revisionOf } from '../revision.js';
 import { versionSkewViolations } from '../version-skew.js';
 import { clusterHealth, later } from './cluster-health.js';
 import {
@@ -108,11 +108,7 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
       );
       return {
         ...base,
-        observedRevision: atTarget
-          ? state.direction === 'forward'
-            ? state.revision
-            : PREVIOUS_REVISION
-          : null,
+        observedRevision: atTarget ? revisionOf(state) : null,
         healthySince: later(since, health.healthySince),
         degraded:
           work.failed || (work.current && rerendered && feedback.get('klusterletAvailable') === 'False'),

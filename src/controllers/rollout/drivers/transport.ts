@@ -20,7 +20,7 @@ import type { ClusterStart } from '../../../rollout/index.js';
 import type { TlsKeyPair } from '../../maestro/render/index.js';
 import type { ConsumerClient } from '../maestro-consumers.js';
 import type { Composition, ConfigTransport } from '../derived-config.js';
-import { PREVIOUS_REVISION } from '../revision.js';
+import { revisionOf } from '../revision.js';
 import { clusterHealth, later } from './cluster-health.js';
 import {
   compositionNow,
@@ -125,11 +125,7 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
       );
       return {
         ...base,
-        observedRevision: atTarget
-          ? state.direction === 'forward'
-            ? state.revision
-            : PREVIOUS_REVISION
-          : null,
+        observedRevision: atTarget ? revisionOf(state) : null,
         healthySince: later(since, health.healthySince),
         degraded: failed,
         message,

@@ -96,3 +96,20 @@ export interface MatchTracker {
     now: number,
   ): number | null;
 }
+
+/** The record a cluster's write carries: this rollout, revision and direction, started now. */
+export function startRecord(
+  ctx: DriverContext,
+  start: ClusterStart,
+  value: string,
+  previous: string,
+): ClusterRolloutState {
+  return {
+    rollout: ctx.rollout.key,
+    revision: ctx.rollout.revision,
+    direction: start.direction,
+    startedAt: ctx.now,
+    value,
+    previous,
+  };
+}
