@@ -4,7 +4,7 @@
  * cluster (an object is at most 1.5 MB in etcd; a fleet has up to 200,000 clusters).
  */
 import { z } from 'zod';
-import { conditionSchema } from './schema.js';
+import { conditionSchema, observedGeneration } from './schema.js';
 
 export const ROLLOUT_PHASES = [
   'Pending',
@@ -107,12 +107,7 @@ export const planMemoSchema = z
 
 export const agentRolloutStatusSchema = z
   .object({
-    observedGeneration: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('The .metadata.generation this status reflects.'),
+    observedGeneration: observedGeneration('The .metadata.generation this status reflects.'),
     phase: z.enum(ROLLOUT_PHASES).optional().describe('Where the rollout stands.'),
     message: z
       .string()

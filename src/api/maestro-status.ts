@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DATABASE_TYPES, TRANSPORTS } from './maestro-fields.js';
-import { conditionSchema } from './schema.js';
+import { conditionSchema, observedGeneration } from './schema.js';
 
 const endpointsSchema = z
   .object({
@@ -20,12 +20,7 @@ const endpointsSchema = z
 /** `Maestro.status`. Written by the controller with server-side apply. */
 export const maestroStatusSchema = z
   .object({
-    observedGeneration: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('The .metadata.generation the status was computed from.'),
+    observedGeneration: observedGeneration('The .metadata.generation the status was computed from.'),
     conditions: z
       .array(conditionSchema)
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })

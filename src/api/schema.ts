@@ -86,17 +86,17 @@ export function dnsLabel(description: string) {
     .describe(description);
 }
 
+/** An optional `observedGeneration` (status or condition): which .metadata.generation it reflects. */
+export function observedGeneration(description: string) {
+  return z.number().int().min(0).optional().describe(description);
+}
+
 /** metav1.Condition, as written in `status.conditions` of our kinds. */
 export const conditionSchema = z
   .object({
     type: z.string().describe('Type of condition in CamelCase.'),
     status: z.enum(['True', 'False', 'Unknown']).describe('Status of the condition.'),
-    observedGeneration: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('The .metadata.generation that the condition was set based upon.'),
+    observedGeneration: observedGeneration('The .metadata.generation that the condition was set based upon.'),
     lastTransitionTime: z
       .string()
       .describe('Last time the condition transitioned from one status to another.'),
