@@ -28,6 +28,7 @@ export {
   type RunningServer,
 } from './http-servers.js';
 export { Informer, dropManagedFields, type InformerHandler, type InformerOptions } from './informer.js';
+export { compareResourceVersions } from './resource-version.js';
 export { StringInterner } from './intern.js';
 export { LeaderElector, type LeaderElectionConfig, type LeadershipEnd } from './leader-election.js';
 export { LeaseLock, type LeaderElectionRecord, type LockState, type ResourceLock } from './lease-lock.js';

@@ -4,7 +4,7 @@
  * reconcile that starts before the watch event arrives would write the same thing again. Each
  * entry is cleared when the cache catches up, or after a short time in case an event was missed.
  */
-import type { Clock } from '../../runtime/index.js';
+import { compareResourceVersions, type Clock } from '../../runtime/index.js';
 
 interface Pending {
   /** resourceVersion the write returned ('' for a delete). */
@@ -22,8 +22,7 @@ export const EXPECTATION_TTL_MS = 30_000;
 /** Compares resourceVersions when both are etcd revisions (they are, in every API server we know). */
 export function olderThan(rv: string | undefined, than: string): boolean {
   if (rv === undefined) return true;
-  if (!/^\d+$/.test(rv) || !/^\d+$/.test(than)) return false;
-  return BigInt(rv) < BigInt(than);
+  return compareResourceVersions(rv, than) === -1;
 }
 
 /** Writes in flight, by a caller-chosen key (plane and object, or a status target). */

@@ -30,6 +30,7 @@ import {
   type PlacementDecision,
 } from '../../api/upstream/ocm.js';
 import {
+  compareResourceVersions,
   dropManagedFields,
   Informer,
   objectKey,
@@ -75,15 +76,9 @@ function trimClusterAnnotations(obj: KubeObject): KubeObject {
   return obj;
 }
 
-/**
- * Whether `a` is an older version of the object than `b`. resourceVersions are opaque by contract
- * but etcd's revisions in practice; anything unparsable counts as older (the overlay then waits for
- * the watch, as before).
- */
+/** Whether `a` is an older version of the object than `b` (unknown counts as older: the overlay then waits for the watch). */
 function olderThan(a: KubeObject, b: KubeObject): boolean {
-  const [x, y] = [a.metadata.resourceVersion, b.metadata.resourceVersion];
-  if (!x || !y || !/^\d+$/.test(x) || !/^\d+$/.test(y)) return true;
-  return BigInt(x) < BigInt(y);
+  return (compareResourceVersions(a.metadata.resourceVersion, b.metadata.resourceVersion) ?? -1) < 0;
 }
 
 export const BY_PLACEMENT = 'placement';
