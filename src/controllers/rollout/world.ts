@@ -76,7 +76,10 @@ function trimClusterAnnotations(obj: KubeObject): KubeObject {
   return obj;
 }
 
-/** Whether `a` is an older version of the object than `b` (unknown counts as older: the overlay then waits for the watch). */
+/**
+ * Whether `a` is an older version of the object than `b`; unknown counts as older (the overlay
+ * then waits for the watch, as before).
+ */
 function olderThan(a: KubeObject, b: KubeObject): boolean {
   return (compareResourceVersions(a.metadata.resourceVersion, b.metadata.resourceVersion) ?? -1) < 0;
 }
