@@ -32,6 +32,15 @@ export interface ControllerOptions {
 /** Maps an object that changed to the keys to reconcile (`namespace/name` or `name`). */
 export type MapFunc<T> = (obj: T) => string[];
 
+export interface WatchOptions<T> {
+  /**
+   * How long a key waits for more events from this informer before it is reconciled (default
+   * 0: at once). The earliest pending time wins, so a burst of events costs one reconcile.
+   * `change.old` is the object before an update.
+   */
+  settleMs?: (key: string, change: { obj: T; old?: T }) => number;
+}
+
 interface Source {
   waitForSync(signal: AbortSignal): Promise<boolean>;
   enqueueAll(): void;
@@ -70,22 +79,30 @@ export class Controller {
    * whatever `map` returns (e.g. the owner's key). On update, keys of the old and the new
    * object are both queued, so an object that stops matching is seen once more.
    */
-  watch<T extends KubeObject>(informer: Informer<T>, map: MapFunc<T> = (o) => [objectKey(o)]): this {
-    const enqueue = (obj: T) => {
+  watch<T extends KubeObject>(
+    informer: Informer<T>,
+    map: MapFunc<T> = (o) => [objectKey(o)],
+    opts: WatchOptions<T> = {},
+  ): this {
+    const enqueue = (obj: T, change: { obj: T; old?: T } = { obj }) => {
       if (!this.started) return;
-      for (const key of safeMap(map, obj, this.log)) this.queue.add(key);
+      for (const key of safeMap(map, obj, this.log)) {
+        const settle = opts.settleMs?.(key, change) ?? 0;
+        if (settle > 0) this.queue.addAfter(key, settle);
+        else this.queue.add(key);
+      }
     };
     informer.addHandler({
-      add: enqueue,
+      add: (obj) => enqueue(obj),
       update: (oldObj, newObj) => {
-        enqueue(oldObj);
-        enqueue(newObj);
+        enqueue(oldObj, { obj: newObj, old: oldObj });
+        enqueue(newObj, { obj: newObj, old: oldObj });
       },
-      delete: enqueue,
+      delete: (obj) => enqueue(obj),
     });
     this.sources.push({
       waitForSync: (signal) => informer.waitForSync(signal),
-      enqueueAll: () => informer.list().forEach(enqueue),
+      enqueueAll: () => informer.list().forEach((obj) => enqueue(obj)),
     });
     return this;
   }

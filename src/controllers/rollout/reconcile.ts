@@ -54,6 +54,7 @@ import { observeFleet } from './observe-fleet.js';
 import { placementClusters } from './placement-clusters.js';
 import { resolvePolicy } from './policy.js';
 import { PREVIOUS_REVISION, targetRevision, canonicalJson } from './revision.js';
+import type { ClusterIndex } from './cluster-index.js';
 import { applyStarts, WRITE_CONCURRENCY, type StartOutcome } from './apply-starts.js';
 import { isTerminalPhase, memoFromStatus, stalledStatus, statusForPlan, waitingStatus } from './status.js';
 import { transportHubProblems } from './transport-hub.js';
@@ -86,7 +87,7 @@ export interface RolloutReconcilerDeps {
   control: KubeClient;
   recorder: EventRecorder;
   /** Clusters each rollout covered at its last reconcile (for mapping cluster events to rollouts). */
-  clusterIndex: Map<string, Set<string>>;
+  clusterIndex: ClusterIndex;
   now?: () => number;
 }
 
@@ -110,6 +111,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       const mem = memories.get(req.key);
       if (mem) forgetRollout(namespace, req.name, mem.target, mem.groups);
       memories.delete(req.key);
+      deps.clusterIndex.delete(req.key);
       membership.forget(`${namespace}/${req.name}-members-`);
       return;
     }
@@ -173,7 +175,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     }
     const placed = placementClusters(world.decisionsOf(namespace, spec.placementRef.name));
     const clusterNames = [...placed.groups.keys()];
-    updateIndex(deps.clusterIndex, req.key, clusterNames);
+    deps.clusterIndex.set(req.key, clusterNames);
     // The plan of a revision is frozen at its first step, so that step waits until the placement
     // controller has written every decision (a half-written Placement would freeze half a fleet
     // and turn the rest into late joiners).
@@ -404,15 +406,6 @@ function observeTransitions(
   mem.primed = true;
 }
 
-function updateIndex(index: Map<string, Set<string>>, key: string, clusters: readonly string[]): void {
-  for (const set of index.values()) set.delete(key);
-  for (const c of clusters) {
-    let set = index.get(c);
-    if (!set) index.set(c, (set = new Set()));
-    set.add(key);
-  }
-}
-
 function summaryOf(
   obj: AgentRolloutObject,
   target: Parameters<typeof conflictWith>[0]['target'],
@@ -431,24 +424,15 @@ function summaryOf(
 /** Other rollouts with their clusters as last seen (the index is rebuilt as each reconciles). */
 function otherRollouts(
   world: RolloutInformers,
-  index: Map<string, Set<string>>,
+  index: ClusterIndex,
   me: string,
 ): RolloutSummaryForConflicts[] {
-  const clustersOf = new Map<string, Set<string>>();
-  for (const [cluster, keys] of index) {
-    for (const k of keys) {
-      if (k === me) continue;
-      let set = clustersOf.get(k);
-      if (!set) clustersOf.set(k, (set = new Set()));
-      set.add(cluster);
-    }
-  }
   const out: RolloutSummaryForConflicts[] = [];
   for (const o of world.rollouts.list() as AgentRolloutObject[]) {
     const key = `${o.metadata.namespace}/${o.metadata.name}`;
     const parsed = agentRolloutSpecSchema.safeParse(o.spec);
     if (key === me || !parsed.success) continue;
-    out.push(summaryOf(o, parsed.data.target, [...(clustersOf.get(key) ?? [])], o.status));
+    out.push(summaryOf(o, parsed.data.target, index.clustersOf(key), o.status));
   }
   return out;
 }

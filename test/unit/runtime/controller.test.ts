@@ -161,6 +161,53 @@ describe('Controller', () => {
   });
 });
 
+describe('Controller.watch settleMs', () => {
+  /** An informer that is synced at once and whose updates the test sends. */
+  function fakeInformer() {
+    const handlers: { update?: (a: unknown, b: unknown) => void }[] = [];
+    return {
+      informer: {
+        addHandler: (h: { update?: (a: unknown, b: unknown) => void }) => {
+          handlers.push(h);
+          return () => undefined;
+        },
+        waitForSync: async () => true,
+        list: () => [],
+      },
+      update: (name: string) => {
+        const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name } };
+        for (const h of handlers) h.update?.(obj, obj);
+      },
+    };
+  }
+
+  it('reconciles a burst of events once, after the settle time of its key', async () => {
+    const runs: { key: string; at: number }[] = [];
+    const c = new Controller({
+      name: name(),
+      reconcile: async (req: ReconcileRequest) => void runs.push({ key: req.key, at: Date.now() }),
+    });
+    const settled = fakeInformer();
+    const prompt = fakeInformer();
+    c.watch(settled.informer as unknown as Parameters<typeof c.watch>[0], () => ['ns/big'], {
+      settleMs: (key) => (key === 'ns/big' ? 300 : 0),
+    });
+    c.watch(prompt.informer as unknown as Parameters<typeof c.watch>[0], () => ['ns/small']);
+    void c.start();
+    await sleep(50);
+    const first = Date.now();
+    for (let i = 0; i < 50; i++) settled.update(`cm-${i}`);
+    prompt.update('x');
+    await eventually(() => runs.some((r) => r.key === 'ns/small'), { timeout: 2_000, interval: 5 });
+    expect(runs.filter((r) => r.key === 'ns/big')).toEqual([]);
+    await sleep(600);
+    const big = runs.filter((r) => r.key === 'ns/big');
+    expect(big).toHaveLength(1);
+    expect((big[0]?.at ?? 0) - first).toBeGreaterThanOrEqual(290);
+    await c.stop();
+  });
+});
+
 describe('Controller.stop', () => {
   it('returns promptly when the controller is still waiting for an informer that never syncs', async () => {
     const c = new Controller({ name: name(), reconcile: async () => undefined });
