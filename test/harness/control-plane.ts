@@ -143,7 +143,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     // As envtest: without the ServiceAccount admission plugin, pods need no pre-existing "default" SA.
     '--disable-admission-plugins=ServiceAccount',
     '--allow-privileged=true',
-    '--profiling=false',
+    // /debug/pprof for investigations (`go tool pprof` on a CPU profile taken during a benchmark).
+    process.env.MCE_TEST_APISERVER_PROFILING ? '--profiling=true' : '--profiling=false',
     '--v=1',
   ];
   let apiServer: ManagedProcess | undefined;
