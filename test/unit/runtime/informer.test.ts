@@ -177,14 +177,17 @@ describe('Informer', () => {
 
   it('waits while the kind is not served, then syncs once its CRD appears', async () => {
     let served = false;
+    // Discovery is asked again every 20 ms or so until served: however long a loaded runner
+    // takes between the two phases, it must not run out of answers.
     nock(SERVER)
+      .persist()
       .get('/apis/example.com/v1')
-      .times(10)
       .reply(() =>
         served
           ? [200, { resources: [{ name: 'widgets', kind: 'Widget', namespaced: false }] }]
           : [404, { kind: 'Status', code: 404, reason: 'NotFound' }],
-      )
+      );
+    nock(SERVER)
       .get('/apis/example.com/v1/widgets')
       .query(isList())
       .reply(200, {
