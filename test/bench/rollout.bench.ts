@@ -196,7 +196,7 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
     return [
       figure(`rollout.${target}.${clusters}.wall`, wallMs / 1000, ' s', { op: '<=', value: 60 }),
       figure(`rollout.${target}.${clusters}.operatorPeakRss`, rssMb, ' MB', { op: '<=', value: 300 }),
-      figure(`rollout.${target}.${clusters}.operatorHeapUsedAtEnd`, Math.round(heapMb * 10) / 10, ' MB'),
+      figure(`rollout.${target}.${clusters}.operatorHeapUsedAtEnd`, round1(heapMb), ' MB'),
       figure(`rollout.${target}.${clusters}.operatorCpu`, round1(cpuSeconds.operator ?? NaN), ' s'),
       figure(`rollout.${target}.${clusters}.apiServerCpu`, round1(cpuSeconds['kube-apiserver'] ?? NaN), ' s'),
       figure(`rollout.${target}.${clusters}.apiServerPeakRss`, peakRssMb(cp.apiServer().pid), ' MB'),
@@ -238,7 +238,7 @@ function peakRssMb(guardPid: number): number {
   const pid = guardedPid(guardPid);
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return Math.round((kb / 1024) * 10) / 10;
+  return round1(kb / 1024);
 }
 
 /** CPU seconds (user + system) each guarded process uses from now until `since()`, and this process. */
