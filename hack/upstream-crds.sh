@@ -4,6 +4,8 @@
 #
 #   hack/upstream-crds.sh                -> ${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/crds-<hash>/*.yaml
 #   hack/upstream-crds.sh capabilities   -> .../crds-capabilities-<hash>/*.yaml
+#   hack/upstream-crds.sh ocm-hub        -> .../crds-ocm-hub-<hash>/*.yaml   (real OCM hub, from OCM_VERSION)
+#   hack/upstream-crds.sh ocm-spoke      -> .../crds-ocm-spoke-<hash>/*.yaml (real klusterlet agent)
 #
 # The default set is what every local control plane installs. `capabilities` are the optional
 # APIs the operator discovers (route.openshift.io Routes, monitoring.coreos.com ServiceMonitors):
@@ -86,8 +88,37 @@ case "${1:-}" in
       "$oapi/route/v1/zz_generated.crd-manifests/routes.crd.yaml" \
       "$prom/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
     ;;
+  ocm-hub)
+    # What the real OCM hub controllers (hack/build-ocm.sh) expect: the hub CRDs of the same
+    # module, except the two add-on CRDs there, which are Go templates; those come from the API
+    # module OCM requires (v1alpha1 served and stored, no conversion webhook).
+    cache_dir crds-ocm-hub "$OCM_VERSION"
+    export GOFLAGS=-mod=mod
+    say "downloading open-cluster-management.io/ocm@$OCM_VERSION"
+    ocm=$(moddir "open-cluster-management.io/ocm@$OCM_VERSION")
+    api_version=$(sed -n 's#^\s*open-cluster-management.io/api \(v[^ ]*\)$#\1#p' "$ocm/go.mod")
+    api=$(moddir "open-cluster-management.io/api@$api_version")
+    target_name() { sed 's/^0000_0[0-9]_//; s/\.crd\.yaml$/.yaml/' <<<"$1"; }
+    # shellcheck disable=SC2046
+    collect \
+      $(ls "$ocm"/manifests/cluster-manager/hub/crds/*.yaml | grep -v -e _clustermanagementaddons -e _managedclusteraddons) \
+      "$api/addon/v1alpha1/0000_00_addon.open-cluster-management.io_clustermanagementaddons.crd.yaml" \
+      "$api/addon/v1alpha1/0000_01_addon.open-cluster-management.io_managedclusteraddons.crd.yaml"
+    ;;
+  ocm-spoke)
+    # What the real klusterlet agent and klusterlet operator expect on a managed cluster: the
+    # managed-cluster CRDs, the Klusterlet CRD, and the klusterlet operator's ClusterRole (what
+    # MCE's import manifests install before the operator starts).
+    cache_dir crds-ocm-spoke "$OCM_VERSION" klusterlet-operator
+    export GOFLAGS=-mod=mod
+    ocm=$(moddir "open-cluster-management.io/ocm@$OCM_VERSION")
+    target_name() { sed 's/^0000_0[0-9]_//; s/\.crd\.yaml$/.yaml/; s/^cluster_role\.yaml$/rbac-klusterlet-operator.yaml/' <<<"$1"; }
+    collect "$ocm"/manifests/klusterlet/managed/*.crd.yaml \
+      "$ocm"/deploy/klusterlet/config/crds/0000_00_operator.open-cluster-management.io_klusterlets.crd.yaml \
+      "$ocm"/deploy/klusterlet/config/rbac/cluster_role.yaml
+    ;;
   *)
-    say "usage: $0 [capabilities]"
+    say "usage: $0 [capabilities|ocm-hub|ocm-spoke]"
     exit 2
     ;;
 esac

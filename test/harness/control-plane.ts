@@ -9,7 +9,7 @@
  * (see `kubelet.ts`).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { eventually } from './eventually.js';
 import { createControlPlanePki } from './pki.js';
-import { freePort } from './ports.js';
+import { freePort, isBindFailure, tcpOpen } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -37,6 +37,14 @@ export interface ControlPlaneOptions {
   detached?: boolean;
   /** Where to put data, certificates, logs and the kubeconfig; a temp dir by default. */
   dir?: string;
+  /**
+   * Also run kube-controller-manager with the controllers a real hub has and envtest lacks:
+   * CSR signing (client certificates of the klusterlet agents, signed by the control plane's CA,
+   * which kube-apiserver trusts for client authentication), CSR cleanup, the garbage collector,
+   * the namespace controller and ClusterRole aggregation. Off by default: the Deployment and
+   * StatefulSet controllers stay off either way (no scheduler or kubelet runs here).
+   */
+  controllerManager?: boolean;
 }
 
 export interface ControlPlane {
@@ -46,6 +54,8 @@ export interface ControlPlane {
   readonly kubeconfigPath: string;
   readonly binDir: string;
   readonly etcd: ManagedProcess;
+  /** PEM of the CA that signs the serving certificate and, with `controllerManager`, client CSRs. */
+  readonly caCert: string;
   apiServer(): ManagedProcess;
   /** A fresh admin KubeConfig object. */
   kubeConfig(): KubeConfig;
@@ -85,6 +95,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const pki = await createControlPlanePki();
   const files = {
     ca: join(dir, 'pki/ca.crt'),
+    caKey: join(dir, 'pki/ca.key'),
     cert: join(dir, 'pki/apiserver.crt'),
     key: join(dir, 'pki/apiserver.key'),
     saKey: join(dir, 'pki/sa.key'),
@@ -93,152 +104,246 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     kubeconfig: join(dir, 'kubeconfig'),
   };
   writeFileSync(files.ca, pki.caCert);
+  writeFileSync(files.caKey, pki.caKey, { mode: 0o600 });
   writeFileSync(files.cert, pki.servingCert);
   writeFileSync(files.key, pki.servingKey, { mode: 0o600 });
   writeFileSync(files.saKey, pki.serviceAccountKey, { mode: 0o600 });
   writeFileSync(files.saPub, pki.serviceAccountPub);
   writeFileSync(files.tokens, `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n`, { mode: 0o600 });
 
-  const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-  const etcd = spawnManaged(
-    'etcd',
-    join(binDir, 'etcd'),
-    [
-      '--name=default',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-      `--initial-cluster=default=http://127.0.0.1:${etcdPeerPort}`,
-      '--unsafe-no-fsync=true',
-      '--log-level=warn',
-    ],
-    { logFile: join(dir, 'etcd.log'), parentPid },
-  );
-  await eventually(
-    async () => {
-      const res = await fetch(`${etcdUrl}/health`);
-      return ((await res.json()) as { health?: string }).health === 'true';
-    },
-    { timeout: 30_000, message: `etcd on ${etcdUrl} (log: ${dir}/etcd.log)` },
-  );
-
-  const server = `https://127.0.0.1:${apiPort}`;
-  const apiArgs = [
-    `--etcd-servers=${etcdUrl}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
-    `--secure-port=${apiPort}`,
-    `--cert-dir=${join(dir, 'pki')}`,
-    `--tls-cert-file=${files.cert}`,
-    `--tls-private-key-file=${files.key}`,
-    `--token-auth-file=${files.tokens}`,
-    '--authorization-mode=RBAC',
-    '--service-cluster-ip-range=10.0.0.0/24',
-    `--service-account-issuer=${server}`,
-    `--service-account-key-file=${files.saPub}`,
-    `--service-account-signing-key-file=${files.saKey}`,
-    // As envtest: without the ServiceAccount admission plugin, pods need no pre-existing "default" SA.
-    '--disable-admission-plugins=ServiceAccount',
-    '--allow-privileged=true',
-    // /debug/pprof for investigations (`go tool pprof` on a CPU profile taken during a benchmark).
-    process.env.MCE_TEST_APISERVER_PROFILING ? '--profiling=true' : '--profiling=false',
-    '--v=1',
-  ];
-  let apiServer: ManagedProcess | undefined;
-  const startApi = async () => {
-    apiServer = spawnManaged('kube-apiserver', join(binDir, 'kube-apiserver'), apiArgs, {
-      logFile: join(dir, 'kube-apiserver.log'),
-      parentPid,
+  // Everything started so far: stopped again when a later step fails, so a failed start leaves
+  // no process behind (and no jest kept alive by one).
+  const started: ManagedProcess[] = [];
+  const stopStarted = () => Promise.all(started.map((p) => p.stop('SIGTERM', 5_000)));
+  try {
+    const etcdUrl = { value: '' };
+    const etcd = await startListening('etcd', join(dir, 'etcd.log'), async () => {
+      const [etcdPort, etcdPeerPort] = [await freePort(), await freePort()];
+      etcdUrl.value = `http://127.0.0.1:${etcdPort}`;
+      const proc = spawnManaged(
+        'etcd',
+        join(binDir, 'etcd'),
+        [
+          '--name=default',
+          `--data-dir=${join(dir, 'etcd')}`,
+          `--listen-client-urls=${etcdUrl.value}`,
+          `--advertise-client-urls=${etcdUrl.value}`,
+          `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+          `--initial-cluster=default=http://127.0.0.1:${etcdPeerPort}`,
+          '--unsafe-no-fsync=true',
+          '--log-level=warn',
+        ],
+        { logFile: join(dir, 'etcd.log'), parentPid },
+      );
+      started.push(proc);
+      await eventually(
+        async () => {
+          if (!proc.running()) throw new Error(`etcd exited; see ${dir}/etcd.log`);
+          const res = await fetch(`${etcdUrl.value}/health`);
+          return ((await res.json()) as { health?: string }).health === 'true';
+        },
+        { timeout: 30_000, message: `etcd on ${etcdUrl.value} (log: ${dir}/etcd.log)` },
+      );
+      return proc;
     });
-    const started = apiServer;
+
+    let server = '';
+    let apiArgs: string[] = [];
+    let apiServer: ManagedProcess | undefined;
+    const startApi = async () => {
+      const proc = spawnManaged('kube-apiserver', join(binDir, 'kube-apiserver'), apiArgs, {
+        logFile: join(dir, 'kube-apiserver.log'),
+        parentPid,
+      });
+      apiServer = proc;
+      started.push(proc);
+      await eventually(
+        async () => {
+          if (!proc.running()) throw new Error(`kube-apiserver exited; see ${dir}/kube-apiserver.log`);
+          const body = await httpsGet(`${server}/readyz`, pki.caCert);
+          return body.trim() === 'ok';
+        },
+        {
+          timeout: 60_000,
+          interval: 200,
+          message: `kube-apiserver on ${server} (log: ${dir}/kube-apiserver.log)`,
+        },
+      );
+      return proc;
+    };
+    await startListening('kube-apiserver', join(dir, 'kube-apiserver.log'), async () => {
+      const apiPort = await freePort();
+      server = `https://127.0.0.1:${apiPort}`;
+      apiArgs = [
+        `--etcd-servers=${etcdUrl.value}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${join(dir, 'pki')}`,
+        `--tls-cert-file=${files.cert}`,
+        `--tls-private-key-file=${files.key}`,
+        `--token-auth-file=${files.tokens}`,
+        // Client certificates signed by our CA authenticate (the klusterlet agents' CSRs).
+        `--client-ca-file=${files.ca}`,
+        '--authorization-mode=RBAC',
+        '--service-cluster-ip-range=10.0.0.0/24',
+        `--service-account-issuer=${server}`,
+        `--service-account-key-file=${files.saPub}`,
+        `--service-account-signing-key-file=${files.saKey}`,
+        // As envtest: without the ServiceAccount admission plugin, pods need no pre-existing "default" SA.
+        '--disable-admission-plugins=ServiceAccount',
+        '--allow-privileged=true',
+        // /debug/pprof for investigations (`go tool pprof` on a CPU profile taken during a benchmark).
+        process.env.MCE_TEST_APISERVER_PROFILING ? '--profiling=true' : '--profiling=false',
+        '--v=1',
+      ];
+      return startApi();
+    });
+
+    writeFileSync(files.kubeconfig, kubeconfigYaml(server, pki.caCert, 'admin', ADMIN_TOKEN));
+    if (opts.controllerManager) {
+      started.push(await startControllerManager(binDir, dir, files, parentPid));
+    }
+    const kubectl = async (args: string[], o: { kubeconfig?: string; input?: string } = {}) => {
+      const child = run(
+        join(binDir, 'kubectl'),
+        [
+          `--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`,
+          // The default discovery cache (~/.kube/cache) is keyed by host:port, and ports get reused.
+          `--cache-dir=${join(dir, 'kube-cache')}`,
+          ...args,
+        ],
+        { maxBuffer: 256 << 20 },
+      );
+      if (o.input !== undefined) {
+        child.child.stdin?.end(o.input);
+      }
+      return (await child).stdout;
+    };
+
+    const crdPaths: string[] = [];
+    if (opts.upstreamCrds ?? true) crdPaths.push(crdDir);
+    const ownDir = join(REPO_ROOT, 'crds');
+    if ((opts.ownCrds ?? true) && safeList(ownDir).some((f) => f.endsWith('.yaml'))) crdPaths.push(ownDir);
+    crdPaths.push(...(opts.extraCrds ?? []));
+    if (crdPaths.length > 0) {
+      await kubectl([
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager=test-harness',
+        ...crdPaths.flatMap((p) => ['-f', p]),
+      ]);
+      await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
+    }
+
+    return {
+      dir,
+      server,
+      kubeconfigPath: files.kubeconfig,
+      binDir,
+      etcd,
+      apiServer: () => {
+        if (!apiServer) throw new Error('kube-apiserver not started');
+        return apiServer;
+      },
+      kubeConfig() {
+        const kc = new KubeConfig();
+        kc.loadFromFile(files.kubeconfig);
+        return kc;
+      },
+      kubectl,
+      async serviceAccountKubeconfig(namespace, saName) {
+        const token = (await kubectl(['create', 'token', '-n', namespace, saName, '--duration=24h'])).trim();
+        const path = join(dir, `kubeconfig-${namespace}-${saName}`);
+        writeFileSync(
+          path,
+          kubeconfigYaml(server, pki.caCert, `system:serviceaccount:${namespace}:${saName}`, token),
+        );
+        return path;
+      },
+      async stopApiServer(signal: NodeJS.Signals = 'SIGTERM') {
+        await apiServer?.stop(signal);
+      },
+      startApiServer: async () => {
+        await startApi();
+      },
+      caCert: pki.caCert,
+      async stop() {
+        // Newest first: the controller-manager before its API server, the API server before etcd.
+        for (const p of [...started].reverse()) await p.stop('SIGTERM', 5_000);
+        if (process.env.KEEP_CONTROL_PLANE !== '1' && !opts.dir)
+          rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopStarted();
+    if (process.env.KEEP_CONTROL_PLANE !== '1' && !opts.dir) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Starts a server whose listen ports `start` picks, and starts it again on fresh ports (up to
+ * three times) when it failed because a port was taken between `freePort` and its bind.
+ */
+async function startListening<T extends ManagedProcess>(
+  name: string,
+  logFile: string,
+  start: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const logBefore = safeRead(logFile).length;
+    try {
+      return await start();
+    } catch (err) {
+      const log = safeRead(logFile).slice(logBefore);
+      if (attempt >= 3 || !isBindFailure(log)) throw err;
+      console.warn(
+        `${name}: a listen port was taken; starting again on other ports (attempt ${attempt + 1})`,
+      );
+    }
+  }
+}
+
+/** kube-controller-manager with the controllers of a hub that have no kubelet to talk to. */
+async function startControllerManager(
+  binDir: string,
+  dir: string,
+  files: { ca: string; caKey: string; saKey: string; kubeconfig: string },
+  parentPid: number,
+): Promise<ManagedProcess> {
+  const logFile = join(dir, 'kube-controller-manager.log');
+  return startListening('kube-controller-manager', logFile, async () => {
+    const port = await freePort();
+    const proc = spawnManaged(
+      'kube-controller-manager',
+      join(binDir, 'kube-controller-manager'),
+      [
+        `--kubeconfig=${files.kubeconfig}`,
+        '--bind-address=127.0.0.1',
+        `--secure-port=${port}`,
+        `--cert-dir=${join(dir, 'pki/kcm')}`,
+        '--leader-elect=false',
+        '--controllers=csrsigning,csrcleaner,garbagecollector,namespace,clusterrole-aggregation,serviceaccount',
+        `--cluster-signing-cert-file=${files.ca}`,
+        `--cluster-signing-key-file=${files.caKey}`,
+        `--root-ca-file=${files.ca}`,
+        `--service-account-private-key-file=${files.saKey}`,
+        '--v=1',
+      ],
+      { logFile, parentPid },
+    );
     await eventually(
       async () => {
-        if (!started.running()) throw new Error(`kube-apiserver exited; see ${dir}/kube-apiserver.log`);
-        const body = await httpsGet(`${server}/readyz`, pki.caCert);
-        return body.trim() === 'ok';
+        if (!proc.running()) throw new Error(`kube-controller-manager exited; see ${logFile}`);
+        return tcpOpen(port);
       },
-      {
-        timeout: 60_000,
-        interval: 200,
-        message: `kube-apiserver on ${server} (log: ${dir}/kube-apiserver.log)`,
-      },
+      { timeout: 60_000, interval: 250, message: `kube-controller-manager (log: ${logFile})` },
     );
-  };
-  await startApi();
-
-  writeFileSync(files.kubeconfig, kubeconfigYaml(server, pki.caCert, 'admin', ADMIN_TOKEN));
-  const kubectl = async (args: string[], o: { kubeconfig?: string; input?: string } = {}) => {
-    const child = run(
-      join(binDir, 'kubectl'),
-      [
-        `--kubeconfig=${o.kubeconfig ?? files.kubeconfig}`,
-        // The default discovery cache (~/.kube/cache) is keyed by host:port, and ports get reused.
-        `--cache-dir=${join(dir, 'kube-cache')}`,
-        ...args,
-      ],
-      {
-        maxBuffer: 256 << 20,
-      },
-    );
-    if (o.input !== undefined) {
-      child.child.stdin?.end(o.input);
-    }
-    return (await child).stdout;
-  };
-
-  const crdPaths: string[] = [];
-  if (opts.upstreamCrds ?? true) crdPaths.push(crdDir);
-  const ownDir = join(REPO_ROOT, 'crds');
-  if ((opts.ownCrds ?? true) && safeList(ownDir).some((f) => f.endsWith('.yaml'))) crdPaths.push(ownDir);
-  crdPaths.push(...(opts.extraCrds ?? []));
-  if (crdPaths.length > 0) {
-    await kubectl([
-      'apply',
-      '--server-side',
-      '--field-manager=test-harness',
-      ...crdPaths.flatMap((p) => ['-f', p]),
-    ]);
-    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
-  }
-
-  return {
-    dir,
-    server,
-    kubeconfigPath: files.kubeconfig,
-    binDir,
-    etcd,
-    apiServer: () => {
-      if (!apiServer) throw new Error('kube-apiserver not started');
-      return apiServer;
-    },
-    kubeConfig() {
-      const kc = new KubeConfig();
-      kc.loadFromFile(files.kubeconfig);
-      return kc;
-    },
-    kubectl,
-    async serviceAccountKubeconfig(namespace, saName) {
-      const token = (await kubectl(['create', 'token', '-n', namespace, saName, '--duration=24h'])).trim();
-      const path = join(dir, `kubeconfig-${namespace}-${saName}`);
-      writeFileSync(
-        path,
-        kubeconfigYaml(server, pki.caCert, `system:serviceaccount:${namespace}:${saName}`, token),
-      );
-      return path;
-    },
-    async stopApiServer(signal: NodeJS.Signals = 'SIGTERM') {
-      await apiServer?.stop(signal);
-    },
-    startApiServer: startApi,
-    async stop() {
-      await apiServer?.stop('SIGTERM', 5_000);
-      await etcd.stop('SIGTERM', 5_000);
-      if (process.env.KEEP_CONTROL_PLANE !== '1' && !opts.dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    return proc;
+  });
 }
 
 function kubeconfigYaml(server: string, ca: string, user: string, token: string): string {
@@ -281,6 +386,14 @@ async function httpsGet(url: string, ca: string): Promise<string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function safeList(path: string): string[] {

@@ -55,6 +55,8 @@ export interface KubeletOptions {
   namespacedKinds?: readonly { apiVersion: string; kind: string }[];
   /** Wait this long before reporting a workload ready (default 0). */
   readyDelayMs?: number;
+  /** Workloads left to another kubelet (e.g. the process kubelet, which runs them for real). */
+  skip?: (workload: KubeObject) => boolean;
   logger?: Logger;
 }
 
@@ -167,6 +169,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   });
 
   const markReady = async (w: Workload) => {
+    if (opts.skip?.(w)) return;
     if (w.kind === 'StatefulSet') await createClaims(w);
     if (paused || isRolledOut(w)) return;
     if (opts.readyDelayMs) await new Promise((r) => setTimeout(r, opts.readyDelayMs));

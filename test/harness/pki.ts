@@ -13,6 +13,8 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 export interface ControlPlanePki {
   caCert: string;
+  /** The CA's key: kube-controller-manager signs approved client CSRs with it. */
+  caKey: string;
   servingCert: string;
   servingKey: string;
   serviceAccountKey: string;
@@ -71,6 +73,7 @@ export async function createControlPlanePki(): Promise<ControlPlanePki> {
   const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     caCert: ca.toString('pem'),
+    caKey: await pkcs8Pem(caKeys.privateKey),
     servingCert: serving.toString('pem'),
     servingKey: await pkcs8Pem(servingKeys.privateKey),
     serviceAccountKey: sa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -30,6 +30,16 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
+/** Guarded processes of this process that have not exited yet (see `stopAllManaged`). */
+const running = new Set<ManagedProcess>();
+
+/** Stops every guarded process this process started that is still running; returns their names. */
+export async function stopAllManaged(): Promise<string[]> {
+  const left = [...running];
+  await Promise.all(left.map((p) => p.stop('SIGTERM', 5_000)));
+  return left.map((p) => `${p.name} (pid ${p.pid})`);
+}
+
 export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -66,11 +76,14 @@ export function spawnManaged(
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       alive = false;
+      running.delete(managed);
       resolve(code ?? signal ?? 'unknown');
     });
   });
-  if (parent === 0) child.unref();
-  return {
+  // A child never keeps this process alive: the guard ends it within half a second of our exit,
+  // so a test that fails half-way through a start cannot leave jest waiting on its children.
+  child.unref();
+  const managed: ManagedProcess = {
     name,
     pid,
     exited,
@@ -83,6 +96,9 @@ export function spawnManaged(
       clearTimeout(timer);
     },
   };
+  // Detached processes (the dev cluster) outlive us on purpose; only guarded ones are tracked.
+  if (parent !== 0) running.add(managed);
+  return managed;
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,0 +1,79 @@
+/**
+ * The real world of the end-to-end tests and the demo: a real OCM hub (hub.ts) and N real managed
+ * clusters (spoke.ts), each joined, accepted and Available before this returns.
+ */
+import type { KubeObject } from '../../../src/runtime/index.js';
+import { eventually } from '../eventually.js';
+import { startOcmHub, type OcmHub, type OcmHubOptions } from './hub.js';
+import { startOcmSpoke, type OcmSpoke, type OcmSpokeOptions } from './spoke.js';
+
+export interface RealWorld {
+  readonly hub: OcmHub;
+  readonly spokes: readonly OcmSpoke[];
+  spoke(name: string): OcmSpoke;
+  stop(): Promise<void>;
+}
+
+export interface RealWorldOptions extends OcmHubOptions, OcmSpokeOptions {
+  /** Managed cluster names (default: cluster1, cluster2, cluster3). */
+  spokes?: string[];
+}
+
+interface Condition {
+  type: string;
+  status: string;
+}
+
+/** True when the ManagedCluster is accepted, joined and Available, as the real hub reports it. */
+export function isAvailable(mc: KubeObject | undefined): boolean {
+  const spec = (mc as { spec?: { hubAcceptsClient?: boolean } } | undefined)?.spec;
+  const conditions = (mc as { status?: { conditions?: Condition[] } } | undefined)?.status?.conditions ?? [];
+  const is = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
+  return (
+    spec?.hubAcceptsClient === true && is('ManagedClusterJoined') && is('ManagedClusterConditionAvailable')
+  );
+}
+
+/** Starts the hub, then the spokes in parallel, and waits until every cluster is Available. */
+export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
+  const hub = await startOcmHub(opts);
+  const spokes: OcmSpoke[] = [];
+  const world: RealWorld = {
+    hub,
+    spokes,
+    spoke(name) {
+      const s = spokes.find((x) => x.name === name);
+      if (!s) throw new Error(`no spoke ${name}`);
+      return s;
+    },
+    async stop() {
+      await Promise.all(spokes.map((s) => s.stop()));
+      await hub.stop();
+    },
+  };
+  try {
+    const names = opts.spokes ?? ['cluster1', 'cluster2', 'cluster3'];
+    const started = await Promise.allSettled(names.map((n) => startOcmSpoke(hub, n, opts)));
+    for (const r of started) if (r.status === 'fulfilled') spokes.push(r.value);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await eventually(
+      async () => {
+        for (const n of names) {
+          const mc = await hub.client.get({
+            apiVersion: 'cluster.open-cluster-management.io/v1',
+            kind: 'ManagedCluster',
+            name: n,
+          });
+          if (!isAvailable(mc)) throw new Error(`${n} is not Available yet`);
+        }
+        return true;
+      },
+      { timeout: 90_000, interval: 500, message: 'every managed cluster to join and turn Available' },
+    );
+  } catch (err) {
+    await world.stop();
+    throw err;
+  }
+  return world;
+}

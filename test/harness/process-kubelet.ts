@@ -1,0 +1,347 @@
+/**
+ * A kubelet for programs we build: Deployments whose image maps to a locally built binary run as
+ * local processes, so an operator on a cluster (the klusterlet operator) really starts, replaces
+ * and stops the programs it deploys (the klusterlet agent) when it changes their Deployments.
+ *
+ * For each such Deployment (one container, one replica) it:
+ * - materializes the pod's Secret, ConfigMap and emptyDir volumes (`maestro-process.ts`), and
+ *   keeps Secret and ConfigMap volumes in sync with the API server while the pod runs;
+ * - resolves env and `$(VAR)` references as the kubelet does;
+ * - runs the container's command and args with these rewrites, and ONLY these, each recorded in
+ *   `pod.rewrites` (the tests assert them):
+ *   1. `binary`: argv[0] (the image's program, e.g. `/registration-operator`) → the local binary;
+ *   2. `mount-path`: a mount path prefix in an argument → the materialized directory;
+ *   3. `in-cluster`: `--kubeconfig=<file>` with a token of the pod's ServiceAccount (TokenRequest),
+ *      since outside a pod there is no /var/run/secrets/kubernetes.io/serviceaccount; the
+ *      program authenticates as that ServiceAccount, so its RBAC is real;
+ *   4. `namespace`: `--namespace=<pod namespace>` (in a pod, read from the same directory);
+ *   5. `listen`: `--listen=127.0.0.1:<free port>` for the health/metrics server every library-go
+ *      controller command starts (in a pod each has its own network namespace).
+ * - reports the Deployment rolled out while its process runs (status replicas, ready, available,
+ *   updated, observedGeneration), and not ready while it is down;
+ * - starts a new process when the pod template changes (old one stopped first, as with the
+ *   Recreate strategy) and restarts one that exits, with back-off, as a kubelet would.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1PodSpec } from '@kubernetes/client-node';
+import {
+  Informer,
+  isNotFound,
+  silentLogger,
+  type KubeClient,
+  type KubeObject,
+} from '../../src/runtime/index.js';
+import type { ControlPlane } from './control-plane.js';
+import {
+  expandRefs,
+  materializeVolumes,
+  resolveEnv,
+  rewriteMountPath,
+  type PlainObject,
+} from './maestro-process.js';
+import { freePort } from './ports.js';
+import { spawnManaged, type ManagedProcess } from './processes.js';
+
+export type ProcessRewriteReason = 'binary' | 'mount-path' | 'in-cluster' | 'namespace' | 'listen';
+
+export interface ProcessRewrite {
+  reason: ProcessRewriteReason;
+  /** The argument as rendered, or '' for an added flag. */
+  from: string;
+  to: string;
+}
+
+export interface ProcessPod {
+  /** `<namespace>/<deployment>`. */
+  readonly key: string;
+  readonly image: string;
+  readonly binary: string;
+  readonly argv: string[];
+  readonly rewrites: ProcessRewrite[];
+  readonly logFile: string;
+  /** How many times this pod's process was started (restarts + 1). */
+  readonly starts: number;
+  running(): boolean;
+}
+
+export interface ProcessKubeletOptions {
+  cp: ControlPlane;
+  /** An admin client of `cp`. */
+  client: KubeClient;
+  /** The local executable for an image, or undefined to leave the Deployment alone. */
+  binaryFor(image: string): Promise<string | undefined>;
+}
+
+export interface ProcessKubelet {
+  /** The pods running (or restarting) now, by `<namespace>/<deployment>`. */
+  pod(key: string): ProcessPod | undefined;
+  stop(): Promise<void>;
+}
+
+interface Deployment extends KubeObject {
+  spec?: { replicas?: number; template?: { spec?: V1PodSpec } };
+  status?: { observedGeneration?: number; readyReplicas?: number };
+}
+
+interface Pod {
+  key: string;
+  hash: string;
+  image: string;
+  binary: string;
+  argv: string[];
+  env: Record<string, string>;
+  rewrites: ProcessRewrite[];
+  dir: string;
+  logFile: string;
+  process?: ManagedProcess;
+  starts: number;
+  stopped: boolean;
+  sync?: NodeJS.Timeout;
+}
+
+/** Starts the process kubelet on `cp` (see the file comment). */
+export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<ProcessKubelet> {
+  const { cp, client } = opts;
+  const pods = new Map<string, Pod>();
+  const informer = new Informer<Deployment>({
+    client,
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    logger: silentLogger,
+  });
+  let chain = Promise.resolve();
+  // One Deployment at a time, in event order: a kubelet's sync loop, not a race.
+  const enqueue = (job: () => Promise<void>) => {
+    chain = chain.then(job).catch((err: unknown) => console.warn(`process kubelet: ${String(err)}`));
+  };
+
+  const report = async (d: Deployment, ready: boolean) => {
+    const replicas = d.spec?.replicas ?? 1;
+    const n = ready ? replicas : 0;
+    await client
+      .patch(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: d.metadata.namespace,
+          name: d.metadata.name ?? '',
+        },
+        {
+          status: {
+            observedGeneration: d.metadata.generation,
+            replicas,
+            updatedReplicas: replicas,
+            readyReplicas: n,
+            availableReplicas: n,
+            unavailableReplicas: replicas - n,
+            conditions: [
+              {
+                type: 'Available',
+                status: ready ? 'True' : 'False',
+                reason: ready ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+              },
+              { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+            ],
+          },
+        },
+        'merge',
+        { subresource: 'status' },
+      )
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+  };
+
+  const stopPod = async (pod: Pod) => {
+    pod.stopped = true;
+    if (pod.sync) clearInterval(pod.sync);
+    await pod.process?.stop('SIGTERM', 10_000);
+    pods.delete(pod.key);
+    if (process.env.KEEP_CONTROL_PLANE !== '1') rmSync(pod.dir, { recursive: true, force: true });
+  };
+
+  const sync = async (d: Deployment) => {
+    const key = `${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`;
+    const spec = d.spec?.template?.spec;
+    const container = spec?.containers.length === 1 ? spec.containers[0] : undefined;
+    const binary = container?.image ? await opts.binaryFor(container.image) : undefined;
+    const current = pods.get(key);
+    if (!spec || !container || !binary || (d.spec?.replicas ?? 1) === 0) {
+      if (current) await stopPod(current);
+      return;
+    }
+    const hash = createHash('sha256').update(JSON.stringify(d.spec?.template)).digest('hex').slice(0, 10);
+    if (current?.hash === hash) {
+      if (current.process?.running()) await report(d, true);
+      return;
+    }
+    if (current) await stopPod(current);
+    const pod = await preparePod(d, spec, binary, hash);
+    if (!pod) return; // A volume's Secret is not there yet: the next event tries again.
+    pods.set(key, pod);
+    startProcess(pod, d);
+    await report(d, true);
+  };
+
+  const preparePod = async (
+    d: Deployment,
+    spec: V1PodSpec,
+    binary: string,
+    hash: string,
+  ): Promise<Pod | undefined> => {
+    const namespace = d.metadata.namespace ?? 'default';
+    const name = d.metadata.name ?? '';
+    const container = spec.containers[0];
+    if (!container) return undefined;
+    const dir = join(cp.dir, 'pods', `${namespace}_${name}_${hash}`);
+    mkdirSync(dir, { recursive: true });
+    const objects = await podObjects(client, namespace);
+    let mounts: Record<string, string>;
+    try {
+      mounts = materializeVolumes(spec, objects, namespace, dir).mounts(container.name);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      return undefined;
+    }
+    const podName = `${name}-${hash}`;
+    const env = resolveEnv(container, objects, { name: podName, namespace });
+    const rendered = [...(container.command ?? []), ...(container.args ?? [])].map(
+      (a) => expandRefs(a, env).value,
+    );
+    const rewrites: ProcessRewrite[] = [];
+    const argv = rendered.map((arg, i) => {
+      const to = i === 0 ? binary : rewriteMountPath(arg, mounts);
+      if (to !== arg) rewrites.push({ reason: i === 0 ? 'binary' : 'mount-path', from: arg, to });
+      return to;
+    });
+    const add = (reason: ProcessRewriteReason, flag: string, value: string) => {
+      if (argv.some((a) => a === flag || a.startsWith(`${flag}=`))) return;
+      argv.push(`${flag}=${value}`);
+      rewrites.push({ reason, from: '', to: `${flag}=${value}` });
+    };
+    const sa = spec.serviceAccountName ?? 'default';
+    add('in-cluster', '--kubeconfig', await serviceAccountKubeconfig(cp, namespace, sa, dir));
+    add('namespace', '--namespace', namespace);
+    add('listen', '--listen', `127.0.0.1:${await freePort()}`);
+    return {
+      key: `${namespace}/${name}`,
+      hash,
+      image: container.image ?? '',
+      binary,
+      argv,
+      env,
+      rewrites,
+      dir,
+      logFile: join(dir, 'container.log'),
+      starts: 0,
+      stopped: false,
+    };
+  };
+
+  const startProcess = (pod: Pod, d: Deployment) => {
+    const [command, ...args] = pod.argv;
+    if (!command) return;
+    pod.starts++;
+    const proc = spawnManaged(`pod ${pod.key}`, command, args, {
+      logFile: pod.logFile,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...pod.env },
+      cwd: pod.dir,
+    });
+    pod.process = proc;
+    // Secret and ConfigMap volumes follow the API server, as the kubelet's sync does.
+    pod.sync ??= setInterval(() => {
+      void refreshVolumes(pod, d).catch(() => undefined);
+    }, 2_000);
+    void proc.exited.then(async () => {
+      if (pod.stopped) return;
+      await report(d, false);
+      // CrashLoopBackOff, short: 1 s, 2 s, 4 s, at most 10 s.
+      const delay = Math.min(10_000, 1_000 * 2 ** Math.min(pod.starts - 1, 4));
+      setTimeout(() => {
+        if (pod.stopped) return;
+        startProcess(pod, d);
+        void report(d, true);
+      }, delay).unref();
+    });
+  };
+
+  const refreshVolumes = async (pod: Pod, d: Deployment) => {
+    const spec = d.spec?.template?.spec;
+    if (!spec || pod.stopped) return;
+    const namespace = d.metadata.namespace ?? 'default';
+    // Writing the files again is what a kubelet's atomic writer does on every change.
+    const objects = await podObjects(client, namespace);
+    materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir);
+  };
+
+  informer.addHandler({
+    add: (d) => enqueue(() => sync(d)),
+    update: (_old, d) => enqueue(() => sync(d)),
+    delete: (d) =>
+      enqueue(async () => {
+        const p = pods.get(`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`);
+        if (p) await stopPod(p);
+      }),
+  });
+  informer.start();
+  await informer.waitForSync();
+
+  return {
+    pod(key) {
+      const p = pods.get(key);
+      if (!p) return undefined;
+      return {
+        key: p.key,
+        image: p.image,
+        binary: p.binary,
+        argv: p.argv,
+        rewrites: p.rewrites,
+        logFile: p.logFile,
+        starts: p.starts,
+        running: () => p.process?.running() ?? false,
+      };
+    },
+    async stop() {
+      await informer.stop();
+      await chain;
+      await Promise.all([...pods.values()].map((p) => stopPod(p)));
+    },
+  };
+}
+
+/** The Secrets and ConfigMaps of a namespace, as the pod's volumes and env read them. */
+async function podObjects(client: KubeClient, namespace: string): Promise<PlainObject[]> {
+  const [secrets, configMaps] = await Promise.all([
+    client.list('v1', 'Secret', { namespace }),
+    client.list('v1', 'ConfigMap', { namespace }),
+  ]);
+  return [...secrets.items, ...configMaps.items] as unknown as PlainObject[];
+}
+
+/** A kubeconfig with a fresh token of the ServiceAccount, written into the pod's directory. */
+async function serviceAccountKubeconfig(
+  cp: ControlPlane,
+  namespace: string,
+  sa: string,
+  dir: string,
+): Promise<string> {
+  const token = (await cp.kubectl(['create', 'token', '-n', namespace, sa, '--duration=24h'])).trim();
+  const path = join(dir, 'serviceaccount.kubeconfig');
+  const ca = Buffer.from(cp.caCert).toString('base64');
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters: [{name: local, cluster: {server: "${cp.server}", certificate-authority-data: ${ca}}}]`,
+      `users: [{name: sa, user: {token: ${token}}}]`,
+      'contexts: [{name: local, context: {cluster: local, user: sa, namespace: ' + namespace + '}}]',
+      'current-context: local',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return path;
+}
