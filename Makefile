@@ -39,13 +39,13 @@ test-unit: $(NPM_DEPS) ## Unit tests only.
 
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures (JSON: make bench BENCH_ARGS=--json).
-	@bash hack/ensure-deps.sh npm control-plane
+	@bash hack/ensure-deps.sh npm control-plane ocm
 	npx tsc -p tsconfig.build.json
 	node --expose-gc --import tsx test/bench/run.ts $(BENCH_ARGS)
 
 .PHONY: demo
 demo: ## The main job on an embedded local control plane (unattended: make demo DEMO_ARGS=--headless).
-	@bash hack/ensure-deps.sh npm control-plane
+	@bash hack/ensure-deps.sh npm control-plane ocm
 	$(TSX) test/e2e/demo.ts $(DEMO_ARGS)
 
 .PHONY: run
@@ -62,7 +62,7 @@ bundle: manifests ## Generate the OLM bundle from config/.
 
 .PHONY: dev-cluster
 dev-cluster: ## Start a local control plane in the background and print its kubeconfig path.
-	@bash hack/ensure-deps.sh npm control-plane
+	@bash hack/ensure-deps.sh npm control-plane ocm
 	$(TSX) test/harness/dev-cluster.ts up
 
 .PHONY: dev-cluster-down

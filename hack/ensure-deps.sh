@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what `make test`, `make demo` and `make bench` need, idempotently, saying what it does:
 # npm packages (npm ci from the committed lock file), Debian packages (PostgreSQL, Mosquitto,
-# promtool), and the locally built control plane (cached outside the repo, keyed by version).
+# promtool), the locally built control plane and the real OCM programs (cached outside the repo,
+# keyed by version).
 #
-#   hack/ensure-deps.sh [npm] [debian] [control-plane] [maestro] [validators]   (default: all)
+#   hack/ensure-deps.sh [npm] [debian] [control-plane] [ocm] [maestro] [validators]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[deps] %s\n' "$*" >&2; }
 want() { [ $# -eq 0 ] && return 0; for w in "${ARGS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 ARGS=("$@")
-[ ${#ARGS[@]} -eq 0 ] && ARGS=(npm debian control-plane maestro validators)
+[ ${#ARGS[@]} -eq 0 ] && ARGS=(npm debian control-plane ocm maestro validators)
 
 if want npm; then
   stamp=node_modules/.package-lock.json
@@ -47,6 +48,15 @@ if want control-plane; then
   bash hack/build-control-plane.sh >/dev/null
   bash hack/upstream-crds.sh >/dev/null
   bash hack/upstream-crds.sh capabilities >/dev/null
+fi
+if want ocm; then
+  # shellcheck source=versions.env
+  . hack/versions.env
+  say "real OCM hub controllers and agents (open-cluster-management.io/ocm ${OCM_VERSION}, and ${OCM_PREVIOUS_VERSION} for klusterlet upgrades)"
+  bash hack/build-ocm.sh >/dev/null
+  bash hack/build-ocm.sh "$OCM_PREVIOUS_VERSION" >/dev/null
+  bash hack/upstream-crds.sh ocm-hub >/dev/null
+  bash hack/upstream-crds.sh ocm-spoke >/dev/null
 fi
 if want maestro && [ -f hack/build-maestro.sh ]; then
   bash hack/build-maestro.sh >/dev/null
