@@ -10,7 +10,10 @@
  * - runs the container's command and args with these rewrites, and ONLY these, each recorded in
  *   `pod.rewrites` (the tests assert them):
  *   1. `binary`: argv[0] (the image's program, e.g. `/registration-operator`) → the local binary;
- *   2. `mount-path`: a mount path prefix in an argument → the materialized directory;
+ *   2. `mount-path`: a mount path prefix in an argument → the materialized directory; and a flag
+ *      the container leaves at a default that names a mount path (from the program's own
+ *      `--help`, e.g. the agent's `--hub-kubeconfig-dir` default `/spoke/hub-kubeconfig`) is added
+ *      with the materialized path, so nothing is ever read or written outside the pod's directory;
  *   3. `in-cluster`: `--kubeconfig=<file>` with a token of the pod's ServiceAccount (TokenRequest),
  *      since outside a pod there is no /var/run/secrets/kubernetes.io/serviceaccount; the
  *      program authenticates as that ServiceAccount, so its RBAC is real;
@@ -22,9 +25,11 @@
  * - starts a new process when the pod template changes (old one stopped first, as with the
  *   Recreate strategy) and restarts one that exits, with back-off, as a kubelet would.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import {
   Informer,
@@ -43,6 +48,8 @@ import {
 } from './maestro-process.js';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
+
+const run = promisify(execFile);
 
 export type ProcessRewriteReason = 'binary' | 'mount-path' | 'in-cluster' | 'namespace' | 'listen';
 
@@ -216,6 +223,10 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       if (to !== arg) rewrites.push({ reason: i === 0 ? 'binary' : 'mount-path', from: arg, to });
       return to;
     });
+    for (const [flag, value] of await mountPathDefaults(argv, mounts)) {
+      argv.push(`${flag}=${value}`);
+      rewrites.push({ reason: 'mount-path', from: '', to: `${flag}=${value}` });
+    }
     const add = (reason: ProcessRewriteReason, flag: string, value: string) => {
       if (argv.some((a) => a === flag || a.startsWith(`${flag}=`))) return;
       argv.push(`${flag}=${value}`);
@@ -309,6 +320,38 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       await Promise.all([...pods.values()].map((p) => stopPod(p)));
     },
   };
+}
+
+const helpTexts = new Map<string, Promise<string>>();
+
+/**
+ * Flags not given in argv whose default (as the program's `--help` for its subcommand prints it)
+ * lies under one of the container's mount paths, with that default rewritten to the local path.
+ */
+async function mountPathDefaults(
+  argv: string[],
+  mounts: Record<string, string>,
+): Promise<[string, string][]> {
+  const [binary, subcommand] = argv;
+  if (!binary) return [];
+  const args = subcommand && !subcommand.startsWith('-') ? [subcommand, '--help'] : ['--help'];
+  const key = [binary, ...args].join(' ');
+  let help = helpTexts.get(key);
+  if (!help) {
+    help = run(binary, args, { maxBuffer: 8 << 20 }).then(
+      (r) => r.stdout + r.stderr,
+      (err: { stdout?: string; stderr?: string }) => (err.stdout ?? '') + (err.stderr ?? ''),
+    );
+    helpTexts.set(key, help);
+  }
+  const out: [string, string][] = [];
+  for (const m of (await help).matchAll(/^\s+(?:-\w, )?(--[\w-]+) \w+\s.*\(default "([^"]+)"\)\s*$/gm)) {
+    const [, flag, value] = m;
+    if (!flag || !value || argv.some((a) => a === flag || a.startsWith(`${flag}=`))) continue;
+    const local = rewriteMountPath(value, mounts);
+    if (local !== value) out.push([flag, local]);
+  }
+  return out;
 }
 
 /** The Secrets and ConfigMaps of a namespace, as the pod's volumes and env read them. */

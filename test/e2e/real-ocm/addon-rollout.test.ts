@@ -10,86 +10,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import { ADDON_API_VERSION, type ManagedClusterAddOn } from '../../../src/api/upstream/ocm.js';
-import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
+import {
+  bindToDefaultSet,
+  enableAddOn,
+  templateAddOn,
+  templateAddOnVersion,
+} from '../../harness/ocm/fixtures.js';
 import { createPlacement, createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
 import { startOperator, type RunningOperator } from './operator.js';
 
 const ADDON = 'hello-addon';
 const CONFIG_NS = 'multicluster-engine';
 const NS = 'addons';
-const AGENT_NS = 'open-cluster-management-agent-addon';
 const VERSIONS = ['1.0.0', '1.1.0', '2.0.0'];
-
-/** The add-on: a template whose Deployment carries the version of the AddOnDeploymentConfig. */
-function addOnObjects(): KubeObject[] {
-  const template = {
-    apiVersion: ADDON_API_VERSION,
-    kind: 'AddOnTemplate',
-    metadata: { name: `${ADDON}-template` },
-    spec: {
-      addonName: ADDON,
-      registration: [],
-      agentSpec: {
-        workload: {
-          manifests: [
-            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NS } },
-            {
-              apiVersion: 'apps/v1',
-              kind: 'Deployment',
-              metadata: { namespace: AGENT_NS, name: `${ADDON}-agent` },
-              spec: {
-                replicas: 1,
-                selector: { matchLabels: { app: ADDON } },
-                template: {
-                  metadata: { labels: { app: ADDON } },
-                  spec: {
-                    containers: [
-                      {
-                        name: 'agent',
-                        image: 'quay.io/open-cluster-management/hello-addon:{{VERSION}}',
-                        env: [{ name: 'VERSION', value: '{{VERSION}}' }],
-                      },
-                    ],
-                  },
-                },
-              },
-            },
-          ],
-        },
-      },
-    },
-  };
-  const configs = VERSIONS.map((v) => ({
-    apiVersion: ADDON_API_VERSION,
-    kind: 'AddOnDeploymentConfig',
-    metadata: { namespace: CONFIG_NS, name: `${ADDON}-${v}` },
-    spec: { customizedVariables: [{ name: 'VERSION', value: v }] },
-  }));
-  const cma = {
-    apiVersion: ADDON_API_VERSION,
-    kind: 'ClusterManagementAddOn',
-    metadata: { name: ADDON, annotations: { 'addon.open-cluster-management.io/lifecycle': 'addon-manager' } },
-    spec: {
-      addOnMeta: { displayName: ADDON },
-      supportedConfigs: [
-        {
-          group: 'addon.open-cluster-management.io',
-          resource: 'addontemplates',
-          defaultConfig: { name: `${ADDON}-template` },
-        },
-        {
-          group: 'addon.open-cluster-management.io',
-          resource: 'addondeploymentconfigs',
-          defaultConfig: { namespace: CONFIG_NS, name: `${ADDON}-1.0.0` },
-        },
-      ],
-      installStrategy: { type: 'Manual' },
-    },
-  };
-  return [template, ...configs, cma] as KubeObject[];
-}
 
 describe('add-on rollout with the real addon-manager and work agents', () => {
   let world: RealWorld;
@@ -103,17 +38,7 @@ describe('add-on rollout with the real addon-manager and work agents', () => {
       name: ADDON,
     })) as ManagedClusterAddOn | undefined;
   /** The version the add-on's Deployment runs with on the managed cluster itself. */
-  const versionOnSpoke = async (cluster: string) => {
-    const d = (await world.spoke(cluster).client.get({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      namespace: AGENT_NS,
-      name: `${ADDON}-agent`,
-    })) as
-      | (KubeObject & { spec?: { template?: { spec?: { containers?: { env?: { value?: string }[] }[] } } } })
-      | undefined;
-    return d?.spec?.template?.spec?.containers?.[0]?.env?.[0]?.value;
-  };
+  const versionOnSpoke = (cluster: string) => templateAddOnVersion(world.spoke(cluster).client, ADDON);
   const expectVersions = (versions: Record<string, string>, message: string) =>
     eventually(
       async () => {
@@ -126,24 +51,13 @@ describe('add-on rollout with the real addon-manager and work agents', () => {
   beforeAll(async () => {
     world = await startRealWorld();
     const hub = world.hub.client;
-    for (const o of [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as KubeObject,
-      ...addOnObjects(),
-    ])
-      await hub.create(o);
-    for (const spoke of world.spokes)
-      await hub.create({
-        apiVersion: ADDON_API_VERSION,
-        kind: 'ManagedClusterAddOn',
-        metadata: { namespace: spoke.name, name: ADDON },
-        spec: {},
-      } as KubeObject);
-    await hub.create({
-      apiVersion: 'cluster.open-cluster-management.io/v1beta2',
-      kind: 'ManagedClusterSetBinding',
-      metadata: { namespace: NS, name: 'default' },
-      spec: { clusterSet: 'default' },
-    } as KubeObject);
+    for (const o of templateAddOn(ADDON, VERSIONS, CONFIG_NS)) await hub.create(o);
+    await enableAddOn(
+      hub,
+      ADDON,
+      world.spokes.map((s) => s.name),
+    );
+    await bindToDefaultSet(hub, NS);
     await createPlacement(hub, NS, 'all', 1);
     await expectVersions(
       Object.fromEntries(world.spokes.map((s) => [s.name, '1.0.0'])),

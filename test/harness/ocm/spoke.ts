@@ -61,6 +61,9 @@ export async function startOcmSpoke(
     upstreamCrds: false,
     ownCrds: false,
     extraCrds: [await ocmSpokeCrdDir()],
+    // An imported cluster's work agent acts as klusterlet-work-sa, bound to the built-in `admin`
+    // ClusterRole, whose rules ClusterRole aggregation (kube-controller-manager) fills in.
+    controllerManager: opts.import !== undefined,
   });
   const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 100, burst: 200 });
   // No container runtime runs here: the kubelet stand-in reports the Deployments that works
@@ -159,8 +162,10 @@ export async function startOcmSpoke(
 /**
  * What MCE's import controller applies to a cluster it imports (its import.yaml through the
  * auto-import Secret): the klusterlet operator's ServiceAccount and binding to the ClusterRole of
- * ocm deploy/klusterlet/config/rbac (installed with the CRDs), the bootstrap Secret, and the same
- * klusterlet manifests it keeps in `<cluster>-klusterlet` afterwards.
+ * ocm deploy/klusterlet/config/rbac (installed with the CRDs), the ClusterRole that lets the work
+ * agent (as `admin`) manage the Klusterlet it delivers (import controller
+ * `pkg/bootstrap/manifests/klusterlet/clusterrole_aggregate.yaml`), the bootstrap Secret, and the
+ * same klusterlet manifests it keeps in `<cluster>-klusterlet` afterwards.
  */
 function importManifests(cluster: string, bootstrapKubeconfig: string, images: HubImages): KubeObject[] {
   return [
@@ -176,6 +181,21 @@ function importManifests(cluster: string, bootstrapKubeconfig: string, images: H
       metadata: { name: 'klusterlet' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'klusterlet' },
       subjects: [{ kind: 'ServiceAccount', namespace: AGENT_NAMESPACE, name: 'klusterlet' }],
+    } as KubeObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: {
+        name: 'open-cluster-management:klusterlet-admin-aggregate-clusterrole',
+        labels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' },
+      },
+      rules: [
+        {
+          apiGroups: ['operator.open-cluster-management.io'],
+          resources: ['klusterlets'],
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+        },
+      ],
     } as KubeObject,
     {
       apiVersion: 'v1',
