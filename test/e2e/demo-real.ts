@@ -30,7 +30,14 @@ import { startRealWorld, type RealWorld } from '../harness/ocm/world.js';
 import { operatorKubeconfig } from '../harness/operator-rbac.js';
 import { AGENT_NAMESPACE } from '../harness/ocm/spoke.js';
 import { DemoScreen } from './demo-screen.js';
-import { createPlacement, rollout, waitForMaestro, waitForRollout, type StepResult } from './demo-steps.js';
+import {
+  createPlacement,
+  rollout,
+  setOperandImageDefaults,
+  waitForMaestro,
+  waitForRollout,
+  type StepResult,
+} from './demo-steps.js';
 
 const headless = process.argv.includes('--headless');
 const NS = 'demo';
@@ -93,6 +100,7 @@ try {
     `Hub and clusters ${world.spokes.map((s) => s.name).join(', ')} ready in ${Math.round((Date.now() - started) / 1000)}s ` +
       `(hub kubeconfig: ${world.hub.cp.kubeconfigPath}). Starting the operator with its own ServiceAccount.`,
   );
+  setOperandImageDefaults();
   const operator = runOperator(
     [
       '--kubeconfig',

@@ -20,6 +20,7 @@ import { DemoScreen } from './demo-screen.js';
 import {
   createPlacement,
   hubImages,
+  setOperandImageDefaults,
   rollout,
   waitForRollout,
   waitForMaestro,
@@ -54,18 +55,7 @@ try {
   await fleet.bindNamespace(NS, ['default']);
   await createPlacement(client, NS, 'fleet', Math.ceil(CLUSTERS / 5));
   screen.say(`Fleet ready in ${Math.round(fleet.stats().setupMs / 1000)}s. Starting the operator.`);
-  // What the operator Deployment sets (config/manager), MCE's OPERAND_IMAGE_* convention.
-  Object.assign(process.env, {
-    OPERAND_IMAGE_MAESTRO:
-      process.env.OPERAND_IMAGE_MAESTRO ??
-      'quay.io/redhat-user-workloads/maestro-rhtap-tenant/maestro/maestro:latest',
-    OPERAND_IMAGE_POSTGRESQL:
-      process.env.OPERAND_IMAGE_POSTGRESQL ?? 'quay.io/sclorg/postgresql-16-c9s:latest',
-    OPERAND_IMAGE_MOSQUITTO:
-      process.env.OPERAND_IMAGE_MOSQUITTO ?? 'quay.io/maestro/eclipse-mosquitto:2.0.18',
-    OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR:
-      process.env.OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR ?? 'quay.io/open-cluster-management/server:v1.2.1',
-  });
+  setOperandImageDefaults();
   const operator = runOperator(
     [
       '--kubeconfig',

@@ -25,6 +25,21 @@ export function hubImages(version: string) {
   };
 }
 
+/** The operand images the operator Deployment sets (config/manager), MCE's OPERAND_IMAGE_* convention. */
+export function setOperandImageDefaults(): void {
+  Object.assign(process.env, {
+    OPERAND_IMAGE_MAESTRO:
+      process.env.OPERAND_IMAGE_MAESTRO ??
+      'quay.io/redhat-user-workloads/maestro-rhtap-tenant/maestro/maestro:latest',
+    OPERAND_IMAGE_POSTGRESQL:
+      process.env.OPERAND_IMAGE_POSTGRESQL ?? 'quay.io/sclorg/postgresql-16-c9s:latest',
+    OPERAND_IMAGE_MOSQUITTO:
+      process.env.OPERAND_IMAGE_MOSQUITTO ?? 'quay.io/maestro/eclipse-mosquitto:2.0.18',
+    OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR:
+      process.env.OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR ?? 'quay.io/open-cluster-management/server:v1.2.1',
+  });
+}
+
 export async function createPlacement(
   client: KubeClient,
   namespace: string,

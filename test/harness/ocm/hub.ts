@@ -21,6 +21,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, type KubeObject } from '../../../src/runtime/index.js';
 import type { ControlPlane } from '../control-plane.js';
 import { eventually } from '../eventually.js';
+import { createControlPlanePki } from '../pki.js';
 import { freePort, tcpOpen } from '../ports.js';
 import { spawnManaged, type ManagedProcess } from '../processes.js';
 import { startControlPlaneWithOwnCrds } from '../own-crds.js';
@@ -37,7 +38,7 @@ export const HUB_CONTROLLERS = {
   'addon-manager': ['addon', 'manager'],
 } as const;
 export type HubControllerName = keyof typeof HUB_CONTROLLERS;
-export type HubProcessName = HubControllerName | 'registration-webhook';
+export type HubProcessName = HubControllerName | 'registration-webhook' | 'grpc-server';
 
 export interface OcmHub {
   readonly cp: ControlPlane;
@@ -46,6 +47,10 @@ export interface OcmHub {
   kubeConfig(): KubeConfig;
   /** A kubeconfig with the bootstrap ServiceAccount's token, as MCE's import secret carries. */
   bootstrapKubeconfig(): Promise<string>;
+  /** The gRPC server, when started with `grpc`. */
+  readonly grpc?: GrpcEndpoint;
+  /** The bootstrap ServiceAccount's token (what MCE's import Secret carries). */
+  bootstrapToken(): Promise<string>;
   /** The running hub controller processes, by name. */
   readonly controllers: ReadonlyMap<HubProcessName, ManagedProcess>;
   stop(): Promise<void>;
@@ -55,6 +60,21 @@ export interface OcmHubOptions {
   name?: string;
   /** The hub controllers to run (default: all). */
   controllers?: HubControllerName[];
+  /**
+   * Also serve registration and work over gRPC, as a ClusterManager with the grpc registration
+   * driver does: `server grpc` (TLS from its own CA, token and mTLS authentication, SAR
+   * authorization), and the registration controller signing grpc client CSRs with that CA and
+   * approving the bootstrap identity's.
+   */
+  grpc?: boolean;
+}
+
+/** Where agents reach the hub's gRPC server. */
+export interface GrpcEndpoint {
+  /** `host:port`. */
+  url: string;
+  /** PEM of the CA of its serving certificate. */
+  caCert: string;
 }
 
 /** Starts a hub with the real OCM hub controllers and waits until they run. */
@@ -67,11 +87,17 @@ export async function startOcmHub(opts: OcmHubOptions = {}): Promise<OcmHub> {
   });
   const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 200, burst: 400 });
   const controllers = new Map<HubProcessName, ManagedProcess>();
+  let endpoint: GrpcEndpoint | undefined;
   try {
     for (const o of hubObjects()) await client.apply(o, { fieldManager: 'test-harness', force: true });
     const logs = join(cp.dir, 'ocm');
     mkdirSync(logs, { recursive: true });
     controllers.set('registration-webhook', await startRegistrationWebhook(cp, binDir, logs));
+    const grpc = opts.grpc ? await startGrpcServer(cp, binDir, logs) : undefined;
+    if (grpc) {
+      controllers.set('grpc-server', grpc.process);
+      endpoint = grpc.endpoint;
+    }
     for (const name of opts.controllers ?? (Object.keys(HUB_CONTROLLERS) as HubControllerName[])) {
       const [program, command] = HUB_CONTROLLERS[name];
       const args = [
@@ -86,6 +112,14 @@ export async function startOcmHub(opts: OcmHubOptions = {}): Promise<OcmHub> {
               // clusters accepted without an admin (clusteradm accept).
               '--feature-gates=ManagedClusterAutoApproval=true',
               `--auto-approved-csr-users=system:serviceaccount:${BOOTSTRAP_SA.namespace}:${BOOTSTRAP_SA.name}`,
+              ...(grpc
+                ? [
+                    '--enabled-registration-drivers=csr,grpc',
+                    `--grpc-ca-file=${grpc.caFile}`,
+                    `--grpc-key-file=${grpc.caKeyFile}`,
+                    `--auto-approved-grpc-users=system:serviceaccount:${BOOTSTRAP_SA.namespace}:${BOOTSTRAP_SA.name}`,
+                  ]
+                : []),
             ]
           : []),
       ];
@@ -101,7 +135,15 @@ export async function startOcmHub(opts: OcmHubOptions = {}): Promise<OcmHub> {
     throw err;
   }
   let bootstrap: Promise<string> | undefined;
+  let token: Promise<string> | undefined;
   return {
+    grpc: endpoint,
+    bootstrapToken() {
+      token ??= cp
+        .kubectl(['create', 'token', '-n', BOOTSTRAP_SA.namespace, BOOTSTRAP_SA.name, '--duration=24h'])
+        .then((t) => t.trim());
+      return token;
+    },
     cp,
     client,
     binDir,
@@ -219,6 +261,60 @@ async function startRegistrationWebhook(
     client.close();
   }
   return proc;
+}
+
+/**
+ * `server grpc` (ocm manifests/cluster-manager/management/grpc-server/deployment.yaml) with its
+ * own CA: the serving certificate (127.0.0.1) and the client certificates the registration
+ * controller signs for agents come from it. Its config is the flat format of sdk-go
+ * `pkg/server/grpc/options.go`.
+ */
+async function startGrpcServer(
+  cp: ControlPlane,
+  binDir: string,
+  logs: string,
+): Promise<{ process: ManagedProcess; endpoint: GrpcEndpoint; caFile: string; caKeyFile: string }> {
+  const pki = await createControlPlanePki();
+  const dir = join(logs, 'grpc');
+  mkdirSync(dir, { recursive: true });
+  const file = (name: string, content: string, mode = 0o644) => {
+    writeFileSync(join(dir, name), content, { mode });
+    return join(dir, name);
+  };
+  const caFile = file('ca.crt', pki.caCert);
+  const caKeyFile = file('ca.key', pki.caKey, 0o600);
+  const port = await freePort();
+  const config = file(
+    'config.yaml',
+    [
+      `tls_cert_file: ${file('tls.crt', pki.servingCert)}`,
+      `tls_key_file: ${file('tls.key', pki.servingKey, 0o600)}`,
+      `client_ca_file: ${caFile}`,
+      `server_bind_port: "${port}"`,
+      '',
+    ].join('\n'),
+  );
+  const proc = spawnManaged(
+    'grpc-server',
+    join(binDir, 'server'),
+    [
+      'grpc',
+      `--server-config=${config}`,
+      `--kubeconfig=${cp.kubeconfigPath}`,
+      `--namespace=${HUB_NAMESPACE}`,
+      '--disable-leader-election',
+      `--listen=127.0.0.1:${await freePort()}`,
+    ],
+    { logFile: join(logs, 'grpc-server.log') },
+  );
+  await eventually(
+    async () => {
+      if (!proc.running()) throw new Error(`the gRPC server exited; see ${logs}/grpc-server.log`);
+      return tcpOpen(port);
+    },
+    { timeout: 30_000, message: 'the hub gRPC server' },
+  );
+  return { process: proc, endpoint: { url: `127.0.0.1:${port}`, caCert: pki.caCert }, caFile, caKeyFile };
 }
 
 /** The hub's namespaces and the bootstrap identity (OCM's cluster-manager chart: bootstrap_*.yaml). */

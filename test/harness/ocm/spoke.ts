@@ -142,11 +142,21 @@ export async function startOcmSpoke(
         skip: (w) =>
           w.metadata.namespace === AGENT_NAMESPACE && w.metadata.name?.startsWith('klusterlet') === true,
       });
-      for (const o of importManifests(
-        name,
-        readFileSync(await hub.bootstrapKubeconfig(), 'utf8'),
-        imported.images,
-      ))
+      const bootstrap = {
+        kubeconfig: readFileSync(await hub.bootstrapKubeconfig(), 'utf8'),
+        // What the import controller adds for the grpc registration driver (its GRPCConfig).
+        ...(hub.grpc
+          ? {
+              'config.yaml': [
+                `url: ${hub.grpc.url}`,
+                `caData: ${Buffer.from(hub.grpc.caCert).toString('base64')}`,
+                `token: ${await hub.bootstrapToken()}`,
+                '',
+              ].join('\n'),
+            }
+          : {}),
+      };
+      for (const o of importManifests(name, bootstrap, imported.images))
         await client.apply(o, { fieldManager: 'import-controller', force: true });
     } else {
       kubelet = await startKubelet({ client });
@@ -164,10 +174,15 @@ export async function startOcmSpoke(
  * auto-import Secret): the klusterlet operator's ServiceAccount and binding to the ClusterRole of
  * ocm deploy/klusterlet/config/rbac (installed with the CRDs), the ClusterRole that lets the work
  * agent (as `admin`) manage the Klusterlet it delivers (import controller
- * `pkg/bootstrap/manifests/klusterlet/clusterrole_aggregate.yaml`), the bootstrap Secret, and the
+ * `pkg/bootstrap/manifests/klusterlet/clusterrole_aggregate.yaml`), the bootstrap Secret (with the
+ * gRPC `config.yaml` when the hub serves gRPC: upstream adds it once the cluster's driver is grpc), and the
  * same klusterlet manifests it keeps in `<cluster>-klusterlet` afterwards.
  */
-function importManifests(cluster: string, bootstrapKubeconfig: string, images: HubImages): KubeObject[] {
+function importManifests(
+  cluster: string,
+  bootstrap: Record<string, string>,
+  images: HubImages,
+): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } },
     {
@@ -201,7 +216,7 @@ function importManifests(cluster: string, bootstrapKubeconfig: string, images: H
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' },
-      stringData: { kubeconfig: bootstrapKubeconfig },
+      stringData: bootstrap,
     } as KubeObject,
     ...(renderKlusterletManifests(
       cluster,

@@ -1,0 +1,124 @@
+/**
+ * The transport switch on the real path: the hub serves registration and work over gRPC (OCM's
+ * `server grpc`), the operator selects a derived KlusterletConfig with the grpc registration driver
+ * per cluster, the import controller re-renders the Klusterlet, the real klusterlet operator
+ * re-deploys the agent with `--registration-auth=grpc`, the agent registers again through the gRPC
+ * server (its client certificate signed by the hub's gRPC CA), and ManifestWorks reach the cluster
+ * through gRPC instead of the hub's API server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
+import type { KubeObject } from '../../../src/runtime/index.js';
+import { eventually } from '../../harness/eventually.js';
+import { startImportController } from '../../harness/fleet/import-only.js';
+import { bindToDefaultSet, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
+import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
+import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
+import {
+  createPlacement,
+  createRollout,
+  enableGrpcOnHub,
+  rolloutStatus,
+} from '../../integration/rollout/helpers.js';
+import { startOperator, type RunningOperator } from './operator.js';
+
+const NS = 'fleet-ops';
+
+describe('transport switch to gRPC through the real klusterlet operator', () => {
+  let world: RealWorld;
+  let importController: { stop(): Promise<void> };
+  let operator: RunningOperator;
+  const agentArgs = (cluster: string) =>
+    world.spoke(cluster).processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet-agent`)?.argv ?? [];
+
+  beforeAll(async () => {
+    world = await startRealWorld({
+      grpc: true,
+      import: { images: hubImagesOf('2.17.1'), versions: OCM_RELEASE_OF_TAG },
+    });
+    importController = await startImportController({
+      kubeConfig: world.hub.kubeConfig(),
+      images: hubImagesOf('2.17.1'),
+    });
+    // No cluster-manager operator runs here: the ClusterManager is the object the operator's
+    // pre-flight reads, with the grpc driver on as the Maestro controller sets it.
+    await world.hub.client.apply(
+      {
+        apiVersion: 'operator.open-cluster-management.io/v1',
+        kind: 'ClusterManager',
+        metadata: { name: 'cluster-manager' },
+        spec: {},
+      } as KubeObject,
+      { fieldManager: 'test-harness' },
+    );
+    await enableGrpcOnHub(world.hub.client);
+    await bindToDefaultSet(world.hub.client, NS);
+    await createPlacement(world.hub.client, NS, 'all', 1);
+    operator = await startOperator(world.hub, [rolloutControllerFactory]);
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    await importController?.stop();
+    await world?.stop();
+  });
+
+  it('moves every cluster to gRPC registration and work delivery', async () => {
+    for (const spoke of world.spokes)
+      expect(agentArgs(spoke.name)).toContain('--workload-source-driver=kube');
+    await createRollout(world.hub.client, NS, 'to-grpc', {
+      target: { transport: { type: 'grpc' } },
+      placementRef: { name: 'all' },
+      rolloutStrategy: { type: 'All' },
+    });
+    await eventually(
+      async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
+      { timeout: 480_000, interval: 1_000, message: 'the transport rollout to succeed' },
+    );
+    for (const spoke of world.spokes) {
+      const args = agentArgs(spoke.name);
+      expect(args).toContain('--workload-source-driver=grpc');
+      expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
+      const mc = await world.hub.client.get({
+        apiVersion: 'cluster.open-cluster-management.io/v1',
+        kind: 'ManagedCluster',
+        name: spoke.name,
+      });
+      expect(isAvailable(mc)).toBe(true);
+    }
+  }, 600_000);
+
+  it('delivers a ManifestWork to every cluster through the gRPC server', async () => {
+    for (const spoke of world.spokes)
+      await world.hub.client.create({
+        apiVersion: 'work.open-cluster-management.io/v1',
+        kind: 'ManifestWork',
+        metadata: { namespace: spoke.name, name: 'over-grpc' },
+        spec: {
+          workload: {
+            manifests: [
+              {
+                apiVersion: 'v1',
+                kind: 'ConfigMap',
+                metadata: { namespace: 'default', name: 'over-grpc' },
+                data: { via: 'grpc' },
+              },
+            ],
+          },
+        },
+      } as KubeObject);
+    await eventually(
+      async () => {
+        for (const spoke of world.spokes) {
+          const cm = (await spoke.client.get({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            namespace: 'default',
+            name: 'over-grpc',
+          })) as (KubeObject & { data?: Record<string, string> }) | undefined;
+          expect(cm?.data).toEqual({ via: 'grpc' });
+        }
+      },
+      { timeout: 60_000, message: 'the ConfigMap on every cluster' },
+    );
+  });
+});
