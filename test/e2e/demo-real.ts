@@ -16,7 +16,6 @@
  */
 import { controllers } from '../../src/controllers/index.js';
 import { runOperator, type KubeObject } from '../../src/runtime/index.js';
-import { startImportController } from '../harness/fleet/import-only.js';
 import { startKubelet } from '../harness/kubelet.js';
 import {
   bindToDefaultSet,
@@ -59,11 +58,6 @@ try {
   );
   world = await startRealWorld({ import: { images: hubImagesOf('2.17.0'), versions: OCM_RELEASE_OF_TAG } });
   const hub = world.hub.client;
-  const importer = await startImportController({
-    kubeConfig: world.hub.kubeConfig(),
-    images: hubImagesOf('2.17.0'),
-  });
-  stops.push(() => importer.stop());
   const kubelet = await startKubelet({ client: hub, readyDelayMs: 1500 });
   stops.push(() => kubelet.stop());
   for (const o of hubObjects()) await hub.apply(o, { fieldManager: 'demo', force: true });

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import { eventually } from '../../harness/eventually.js';
-import { startImportController } from '../../harness/fleet/import-only.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { bindToDefaultSet, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
@@ -19,24 +18,18 @@ const NS = 'fleet-ops';
 
 describe('klusterlet upgrade through the real klusterlet operator', () => {
   let world: RealWorld;
-  let importController: { stop(): Promise<void> };
   let operator: RunningOperator;
   const agentPod = (cluster: string) =>
     world.spoke(cluster).processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet-agent`);
 
   beforeAll(async () => {
     world = await startRealWorld({ import: { images: hubImagesOf('2.17.0'), versions: OCM_RELEASE_OF_TAG } });
-    importController = await startImportController({
-      kubeConfig: world.hub.kubeConfig(),
-      images: hubImagesOf('2.17.0'),
-    });
     await bindToDefaultSet(world.hub.client, NS);
     await createPlacement(world.hub.client, NS, 'all', 1);
     operator = await startOperator(world.hub, [rolloutControllerFactory]);
   });
   afterAll(async () => {
     await operator?.stop();
-    await importController?.stop();
     await world?.stop();
   });
 

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
-import { startImportController } from '../../harness/fleet/import-only.js';
 import { bindToDefaultSet, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
 import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
@@ -26,7 +25,6 @@ const NS = 'fleet-ops';
 
 describe('transport switch to gRPC through the real klusterlet operator', () => {
   let world: RealWorld;
-  let importController: { stop(): Promise<void> };
   let operator: RunningOperator;
   const agentArgs = (cluster: string) =>
     world.spoke(cluster).processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet-agent`)?.argv ?? [];
@@ -35,10 +33,6 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
     world = await startRealWorld({
       grpc: true,
       import: { images: hubImagesOf('2.17.1'), versions: OCM_RELEASE_OF_TAG },
-    });
-    importController = await startImportController({
-      kubeConfig: world.hub.kubeConfig(),
-      images: hubImagesOf('2.17.1'),
     });
     // No cluster-manager operator runs here: the ClusterManager is the object the operator's
     // pre-flight reads, with the grpc driver on as the Maestro controller sets it.
@@ -58,7 +52,6 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
   });
   afterAll(async () => {
     await operator?.stop();
-    await importController?.stop();
     await world?.stop();
   });
 

@@ -26,6 +26,7 @@ import {
   klusterletImages,
   mergeKlusterletConfigs,
   renderKlusterletManifests,
+  type BootstrapContent,
 } from './klusterlet-render.js';
 import type { HubImages, SimDeployment, SimWork } from './types.js';
 
@@ -54,7 +55,7 @@ const rendered = (w: SimWork): string =>
   w.metadata.labels?.[KLUSTERLET_WORKS_LABEL] === 'true' ? goJson(w.spec?.workload?.manifests) : '';
 
 /** The simulated import controller (see the file comment). */
-export function importController(ctx: FleetContext): Controller {
+export function importController(ctx: FleetContext, bootstrap?: BootstrapContent): Controller {
   const { clusters, klusterletConfigs, importDeployment, works } = ctx.informers;
   const controller = simController(ctx, 'import-controller', 8, (req) => reconcile(req.name));
   const hubImages = () => hubImagesOf(importDeployment.get(ctx.hubNamespace, IMPORT_CONTROLLER_NAME));
@@ -116,6 +117,7 @@ export function importController(ctx: FleetContext): Controller {
       cluster,
       klusterletImages(images, merged, mc.metadata.annotations),
       merged,
+      bootstrap,
     );
     const desired = goJson(manifests);
     const name = klusterletWorkName(cluster);

@@ -14,6 +14,7 @@ import { importController } from './import-controller.js';
 import { WritePool, WrittenCache } from './pool.js';
 import { importControllerDeployment } from './setup.js';
 import { SpokeFleet } from './spoke.js';
+import type { BootstrapContent } from './klusterlet-render.js';
 import type { HubImages } from './types.js';
 
 export interface ImportControllerOptions {
@@ -21,6 +22,8 @@ export interface ImportControllerOptions {
   /** The hub's agent images, as MCE puts them in the import controller's env. */
   images: HubImages;
   hubNamespace?: string;
+  /** Keep each cluster's bootstrap Secret in its klusterlet work too, as the import controller does. */
+  bootstrap?: BootstrapContent;
 }
 
 /** Creates the import controller Deployment (the hub images) and runs the simulated controller. */
@@ -51,7 +54,7 @@ export async function startImportController(
     metadata: { name: hubNamespace },
   });
   await createOrGet(ctx, 'setup:import-controller', importControllerDeployment(hubNamespace, opts.images));
-  const controller = importController(ctx);
+  const controller = importController(ctx, opts.bootstrap);
   const informers = allInformers(ctx.informers);
   informers.forEach((i) => i.start());
   await Promise.all(informers.map((i) => i.waitForSync()));

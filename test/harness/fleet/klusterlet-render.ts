@@ -105,14 +105,54 @@ export function deploymentManifest(
   };
 }
 
-/** The manifests of `<cluster>-klusterlet` (Singleton mode, operator installed). */
+/**
+ * What the import controller puts in the agent's `bootstrap-hub-kubeconfig` Secret: the bootstrap
+ * kubeconfig, and for the grpc registration driver a `config.yaml` (its GRPCConfig: url, caData,
+ * token). A change of this Secret makes the agent bootstrap again (ocm registration spoke options:
+ * the bootstrap Secret is watched), which is how a cluster moves from csr to grpc registration.
+ */
+export interface BootstrapContent {
+  kubeconfig: string;
+  grpc?: { url: string; caCert: string; token: string };
+}
+
+/** The bootstrap Secret for a registration driver (see `BootstrapContent`). */
+export function bootstrapSecret(bootstrap: BootstrapContent, authType: string | undefined): Manifest {
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  const grpcConfig =
+    authType === 'grpc' && bootstrap.grpc
+      ? [
+          `url: ${bootstrap.grpc.url}`,
+          `caData: ${b64(bootstrap.grpc.caCert)}`,
+          `token: ${bootstrap.grpc.token}`,
+          '',
+        ].join('\n')
+      : undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'bootstrap-hub-kubeconfig', namespace: AGENT_NAMESPACE },
+    type: 'Opaque',
+    data: {
+      kubeconfig: b64(bootstrap.kubeconfig),
+      ...(grpcConfig ? { 'config.yaml': b64(grpcConfig) } : {}),
+    },
+  };
+}
+
+/**
+ * The manifests of `<cluster>-klusterlet` (Singleton mode, operator installed); with `bootstrap`,
+ * also the bootstrap Secret, as the import controller keeps it there.
+ */
 export function renderKlusterletManifests(
   cluster: string,
   images: HubImages,
   config: MergedKlusterletConfig,
+  bootstrap?: BootstrapContent,
 ): Manifest[] {
   const driver = isNonZero(config.registrationDriver) ? config.registrationDriver : undefined;
   return [
+    ...(bootstrap ? [bootstrapSecret(bootstrap, driver?.authType)] : []),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } },
     deploymentManifest('klusterlet', AGENT_NAMESPACE, {
       serviceAccountName: 'klusterlet',

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, type KubeObject } from '../../../src/runtime/index.js';
 import type { ControlPlane } from '../control-plane.js';
+import type { BootstrapContent } from '../fleet/klusterlet-render.js';
 import { eventually } from '../eventually.js';
 import { createControlPlanePki } from '../pki.js';
 import { freePort, tcpOpen } from '../ports.js';
@@ -51,6 +52,8 @@ export interface OcmHub {
   readonly grpc?: GrpcEndpoint;
   /** The bootstrap ServiceAccount's token (what MCE's import Secret carries). */
   bootstrapToken(): Promise<string>;
+  /** What an agent's bootstrap Secret holds: the kubeconfig, and the gRPC endpoint when served. */
+  bootstrapContent(): Promise<BootstrapContent>;
   /** The running hub controller processes, by name. */
   readonly controllers: ReadonlyMap<HubProcessName, ManagedProcess>;
   stop(): Promise<void>;
@@ -136,27 +139,33 @@ export async function startOcmHub(opts: OcmHubOptions = {}): Promise<OcmHub> {
   }
   let bootstrap: Promise<string> | undefined;
   let token: Promise<string> | undefined;
+  const bootstrapToken = () => {
+    token ??= cp
+      .kubectl(['create', 'token', '-n', BOOTSTRAP_SA.namespace, BOOTSTRAP_SA.name, '--duration=24h'])
+      .then((t) => t.trim());
+    return token;
+  };
+  const bootstrapKubeconfig = () => {
+    bootstrap ??= (async () => {
+      const path = await cp.serviceAccountKubeconfig(BOOTSTRAP_SA.namespace, BOOTSTRAP_SA.name);
+      const copy = join(cp.dir, 'bootstrap-hub-kubeconfig');
+      writeFileSync(copy, readFileSync(path));
+      return copy;
+    })();
+    return bootstrap;
+  };
   return {
     grpc: endpoint,
-    bootstrapToken() {
-      token ??= cp
-        .kubectl(['create', 'token', '-n', BOOTSTRAP_SA.namespace, BOOTSTRAP_SA.name, '--duration=24h'])
-        .then((t) => t.trim());
-      return token;
-    },
     cp,
     client,
     binDir,
     controllers,
     kubeConfig: () => cp.kubeConfig(),
-    bootstrapKubeconfig() {
-      bootstrap ??= (async () => {
-        const path = await cp.serviceAccountKubeconfig(BOOTSTRAP_SA.namespace, BOOTSTRAP_SA.name);
-        const copy = join(cp.dir, 'bootstrap-hub-kubeconfig');
-        writeFileSync(copy, readFileSync(path));
-        return copy;
-      })();
-      return bootstrap;
+    bootstrapToken,
+    bootstrapKubeconfig,
+    async bootstrapContent() {
+      const kubeconfig = readFileSync(await bootstrapKubeconfig(), 'utf8');
+      return endpoint ? { kubeconfig, grpc: { ...endpoint, token: await bootstrapToken() } } : { kubeconfig };
     },
     async stop() {
       await Promise.all([...controllers.values()].map((p) => p.stop()));

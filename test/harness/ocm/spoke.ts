@@ -13,7 +13,11 @@ import { KubeClient, type KubeObject } from '../../../src/runtime/index.js';
 import { startControlPlane, type ControlPlane } from '../control-plane.js';
 import { startKubelet, type Kubelet } from '../kubelet.js';
 import { startProcessKubelet, type ProcessKubelet } from '../process-kubelet.js';
-import { mergeKlusterletConfigs, renderKlusterletManifests } from '../fleet/klusterlet-render.js';
+import {
+  mergeKlusterletConfigs,
+  renderKlusterletManifests,
+  type BootstrapContent,
+} from '../fleet/klusterlet-render.js';
 import type { HubImages } from '../fleet/types.js';
 import { freePort } from '../ports.js';
 import { spawnManaged, type ManagedProcess } from '../processes.js';
@@ -142,20 +146,7 @@ export async function startOcmSpoke(
         skip: (w) =>
           w.metadata.namespace === AGENT_NAMESPACE && w.metadata.name?.startsWith('klusterlet') === true,
       });
-      const bootstrap = {
-        kubeconfig: readFileSync(await hub.bootstrapKubeconfig(), 'utf8'),
-        // What the import controller adds for the grpc registration driver (its GRPCConfig).
-        ...(hub.grpc
-          ? {
-              'config.yaml': [
-                `url: ${hub.grpc.url}`,
-                `caData: ${Buffer.from(hub.grpc.caCert).toString('base64')}`,
-                `token: ${await hub.bootstrapToken()}`,
-                '',
-              ].join('\n'),
-            }
-          : {}),
-      };
+      const bootstrap = { kubeconfig: readFileSync(await hub.bootstrapKubeconfig(), 'utf8') };
       for (const o of importManifests(name, bootstrap, imported.images))
         await client.apply(o, { fieldManager: 'import-controller', force: true });
     } else {
@@ -174,15 +165,10 @@ export async function startOcmSpoke(
  * auto-import Secret): the klusterlet operator's ServiceAccount and binding to the ClusterRole of
  * ocm deploy/klusterlet/config/rbac (installed with the CRDs), the ClusterRole that lets the work
  * agent (as `admin`) manage the Klusterlet it delivers (import controller
- * `pkg/bootstrap/manifests/klusterlet/clusterrole_aggregate.yaml`), the bootstrap Secret (with the
- * gRPC `config.yaml` when the hub serves gRPC: upstream adds it once the cluster's driver is grpc), and the
- * same klusterlet manifests it keeps in `<cluster>-klusterlet` afterwards.
+ * `pkg/bootstrap/manifests/klusterlet/clusterrole_aggregate.yaml`), and the
+ * same klusterlet manifests (with the bootstrap Secret) it keeps in `<cluster>-klusterlet` afterwards.
  */
-function importManifests(
-  cluster: string,
-  bootstrap: Record<string, string>,
-  images: HubImages,
-): KubeObject[] {
+function importManifests(cluster: string, bootstrap: BootstrapContent, images: HubImages): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } },
     {
@@ -211,12 +197,6 @@ function importManifests(
           verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
         },
       ],
-    } as KubeObject,
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' },
-      stringData: bootstrap,
     } as KubeObject,
     ...(renderKlusterletManifests(
       cluster,

@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../eventually.js';
+import { startImportController } from '../fleet/import-only.js';
 import { startOcmHub, type OcmHub, type OcmHubOptions } from './hub.js';
 import { startOcmSpoke, type OcmSpoke, type OcmSpokeOptions } from './spoke.js';
 
@@ -38,6 +39,7 @@ export function isAvailable(mc: KubeObject | undefined): boolean {
 export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealWorld> {
   const hub = await startOcmHub(opts);
   const spokes: OcmSpoke[] = [];
+  let importer: { stop(): Promise<void> } | undefined;
   const world: RealWorld = {
     hub,
     spokes,
@@ -47,11 +49,20 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
       return s;
     },
     async stop() {
+      await importer?.stop();
       await Promise.all(spokes.map((s) => s.stop()));
       await hub.stop();
     },
   };
   try {
+    // Imported clusters have MCE's import controller keeping their klusterlet works (simulated:
+    // see docs/testing.md), with the bootstrap Secret, as it renders them from the hub's images.
+    if (opts.import)
+      importer = await startImportController({
+        kubeConfig: hub.kubeConfig(),
+        images: opts.import.images,
+        bootstrap: await hub.bootstrapContent(),
+      });
     const names = opts.spokes ?? ['cluster1', 'cluster2', 'cluster3'];
     const started = await Promise.allSettled(names.map((n) => startOcmSpoke(hub, n, opts)));
     for (const r of started) if (r.status === 'fulfilled') spokes.push(r.value);

@@ -20,7 +20,12 @@ import {
   recordsOn,
   writeSlot,
 } from './klusterlet-slot.js';
-import { feedbackValues, observerWork, OBSERVER_WORK_NAME } from './observer-work.js';
+import {
+  feedbackValues,
+  observerWork,
+  OBSERVER_WORK_NAME,
+  singletonAgentRolledOut,
+} from './observer-work.js';
 import type { ClusterFacts, MatchTracker, TargetDriver } from './types.js';
 import { workReadiness } from './work-status.js';
 
@@ -97,7 +102,8 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
         feedback.get('registrationImage') === expected.registration &&
         feedback.get('workImage') === expected.work &&
         feedback.get('operatorImage') === expected.registrationOperator &&
-        feedback.get('klusterletAvailable') === 'True';
+        feedback.get('klusterletAvailable') === 'True' &&
+        singletonAgentRolledOut(feedback, expected.registrationOperator);
       const atTarget = matches && work.current && rerendered;
       const since = tracker.since(
         cluster,

@@ -1,7 +1,9 @@
 /**
- * The rollout's own observer ManifestWork per cluster: ReadOnly manifests for the Klusterlet CR and
- * the klusterlet operator Deployment, with JSONPath feedback rules, so the hub sees which images
- * and which registration driver the cluster really runs. ReadOnly never writes, never owns and
+ * The rollout's own observer ManifestWork per cluster: ReadOnly manifests for the Klusterlet CR,
+ * the klusterlet operator Deployment and the Singleton agent Deployment (`klusterlet-agent`, what
+ * MCE runs), with JSONPath feedback rules, so the hub sees which images and which registration
+ * driver the cluster really runs, and whether the agent has rolled out (a Klusterlet CR that says
+ * 2.17.1 is not yet an agent that runs it: the klusterlet operator replaces the agent afterwards). ReadOnly never writes, never owns and
  * never deletes the objects (ocm `pkg/work/spoke/apply/read_only_apply.go`), so it cannot fight the
  * import controller's `<cluster>-klusterlet` work. JSONPaths are evaluated against the whole object
  * (ocm `pkg/work/spoke/statusfeedback/reader.go`); scalar values only.
@@ -19,7 +21,15 @@ export const FEEDBACK = {
   authType: 'authType',
   operatorImage: 'operatorImage',
   operatorReady: 'operatorReadyReplicas',
+  agentImage: 'agentImage',
+  agentGeneration: 'agentGeneration',
+  agentObservedGeneration: 'agentObservedGeneration',
+  agentUpdatedReplicas: 'agentUpdatedReplicas',
+  agentAvailableReplicas: 'agentAvailableReplicas',
 } as const;
+
+/** The Singleton agent Deployment the klusterlet operator runs (ocm klusterlet-agent-deployment.yaml). */
+export const SINGLETON_AGENT_DEPLOYMENT = 'klusterlet-agent';
 
 /** The observer work for a cluster. */
 export function observerWork(cluster: string, labels: Record<string, string>): Record<string, unknown> {
@@ -39,6 +49,11 @@ export function observerWork(cluster: string, labels: Record<string, string>): R
             apiVersion: 'apps/v1',
             kind: 'Deployment',
             metadata: { name: 'klusterlet', namespace: AGENT_NAMESPACE },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: SINGLETON_AGENT_DEPLOYMENT, namespace: AGENT_NAMESPACE },
           },
         ],
       },
@@ -86,6 +101,27 @@ export function observerWork(cluster: string, labels: Record<string, string>): R
             },
           ],
         },
+        {
+          resourceIdentifier: {
+            group: 'apps',
+            resource: 'deployments',
+            name: SINGLETON_AGENT_DEPLOYMENT,
+            namespace: AGENT_NAMESPACE,
+          },
+          updateStrategy: { type: 'ReadOnly' },
+          feedbackRules: [
+            {
+              type: 'JSONPaths',
+              jsonPaths: [
+                { name: FEEDBACK.agentImage, path: '.spec.template.spec.containers[0].image' },
+                { name: FEEDBACK.agentGeneration, path: '.metadata.generation' },
+                { name: FEEDBACK.agentObservedGeneration, path: '.status.observedGeneration' },
+                { name: FEEDBACK.agentUpdatedReplicas, path: '.status.updatedReplicas' },
+                { name: FEEDBACK.agentAvailableReplicas, path: '.status.availableReplicas' },
+              ],
+            },
+          ],
+        },
       ],
     },
   };
@@ -109,4 +145,20 @@ export function feedbackValues(work: ManifestWork | undefined): Map<string, stri
     }
   }
   return out;
+}
+
+/**
+ * Whether the Singleton agent runs `image` and has rolled out (its Deployment observed at its
+ * generation, with updated and available replicas). True when the cluster reports no agent
+ * Deployment (Default mode runs registration and work agents under other names).
+ */
+export function singletonAgentRolledOut(feedback: Map<string, string>, image: string): boolean {
+  const reported = feedback.get(FEEDBACK.agentImage);
+  if (reported === undefined) return true;
+  return (
+    reported === image &&
+    feedback.get(FEEDBACK.agentObservedGeneration) === feedback.get(FEEDBACK.agentGeneration) &&
+    Number(feedback.get(FEEDBACK.agentUpdatedReplicas) ?? 0) > 0 &&
+    Number(feedback.get(FEEDBACK.agentAvailableReplicas) ?? 0) > 0
+  );
 }
