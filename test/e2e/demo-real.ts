@@ -14,8 +14,7 @@
  *
  * `--headless` prints plain progress and exits 0 when every step ended as expected.
  */
-import { controllers } from '../../src/controllers/index.js';
-import { runOperator, type KubeObject } from '../../src/runtime/index.js';
+import type { KubeObject } from '../../src/runtime/index.js';
 import { startKubelet } from '../harness/kubelet.js';
 import {
   bindToDefaultSet,
@@ -31,9 +30,9 @@ import { AGENT_NAMESPACE } from '../harness/ocm/spoke.js';
 import { DemoScreen } from './demo-screen.js';
 import {
   createPlacement,
+  enableMaestro,
   rollout,
-  setOperandImageDefaults,
-  waitForMaestro,
+  startDemoOperator,
   waitForRollout,
   type StepResult,
 } from './demo-steps.js';
@@ -94,35 +93,10 @@ try {
     `Hub and clusters ${world.spokes.map((s) => s.name).join(', ')} ready in ${Math.round((Date.now() - started) / 1000)}s ` +
       `(hub kubeconfig: ${world.hub.cp.kubeconfigPath}). Starting the operator with its own ServiceAccount.`,
   );
-  setOperandImageDefaults();
-  const operator = runOperator(
-    [
-      '--kubeconfig',
-      await operatorKubeconfig(world.hub.cp),
-      '--metrics-bind-address=0',
-      '--health-probe-bind-address=0',
-      '--qps=100',
-      '--burst=200',
-      '--log-level=error',
-    ],
-    controllers,
-    { signals: false, signal: abort.signal },
-  );
+  const operator = startDemoOperator(await operatorKubeconfig(world.hub.cp), abort.signal);
 
   // 1. Maestro behind the MCE flag.
-  screen.step('1. Turn Maestro on: oc patch mce multiclusterengine … {"name":"maestro","enabled":true}');
-  await hub.apply({
-    apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-    kind: 'Maestro',
-    metadata: { name: 'cluster' },
-    spec: { transport: 'grpc', transportRollout: { placementRef: { namespace: NS, name: 'grpc-pilot' } } },
-  } as KubeObject);
-  await hub.patch(
-    { apiVersion: 'multicluster.openshift.io/v1', kind: 'MultiClusterEngine', name: 'multiclusterengine' },
-    { spec: { overrides: { components: [{ name: 'maestro', enabled: true }] } } },
-    'merge',
-  );
-  results.push(await waitForMaestro(hub, screen));
+  results.push(await enableMaestro(hub, screen, { placementRef: { namespace: NS, name: 'grpc-pilot' } }));
 
   // 2. Klusterlet upgrade on real clusters.
   screen.step(

@@ -11,19 +11,18 @@
  * every step ended as expected, and prints a one-line JSON summary last.
  */
 import { DateTime } from 'luxon';
-import { controllers } from '../../src/controllers/index.js';
-import { KubeClient, runOperator, type KubeObject } from '../../src/runtime/index.js';
+import { KubeClient } from '../../src/runtime/index.js';
 import { startFleet, versionedAddOn, type Fleet } from '../harness/fleet/index.js';
 import { startKubelet } from '../harness/kubelet.js';
 import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { DemoScreen } from './demo-screen.js';
 import {
   createPlacement,
+  enableMaestro,
   hubImages,
-  setOperandImageDefaults,
   rollout,
+  startDemoOperator,
   waitForRollout,
-  waitForMaestro,
   type StepResult,
 } from './demo-steps.js';
 
@@ -55,38 +54,15 @@ try {
   await fleet.bindNamespace(NS, ['default']);
   await createPlacement(client, NS, 'fleet', Math.ceil(CLUSTERS / 5));
   screen.say(`Fleet ready in ${Math.round(fleet.stats().setupMs / 1000)}s. Starting the operator.`);
-  setOperandImageDefaults();
-  const operator = runOperator(
-    [
-      '--kubeconfig',
-      cp.kubeconfigPath,
-      '--metrics-bind-address=0',
-      '--health-probe-bind-address=0',
-      '--qps=100',
-      '--burst=200',
-      '--log-level=error',
-    ],
-    controllers,
-    { signals: false, signal: abort.signal },
-  );
+  const operator = startDemoOperator(cp.kubeconfigPath, abort.signal);
 
   // 1. Maestro behind the MCE flag.
-  screen.step('1. Turn Maestro on: oc patch mce multiclusterengine … {"name":"maestro","enabled":true}');
-  await client.apply({
-    apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-    kind: 'Maestro',
-    metadata: { name: 'cluster' },
-    spec: {
-      transport: 'grpc',
-      transportRollout: { placementRef: { namespace: NS, name: 'fleet' }, maxConcurrency: '10%' },
-    },
-  } as KubeObject);
-  await client.patch(
-    { apiVersion: 'multicluster.openshift.io/v1', kind: 'MultiClusterEngine', name: 'multiclusterengine' },
-    { spec: { overrides: { components: [{ name: 'maestro', enabled: true }] } } },
-    'merge',
+  results.push(
+    await enableMaestro(client, screen, {
+      placementRef: { namespace: NS, name: 'fleet' },
+      maxConcurrency: '10%',
+    }),
   );
-  results.push(await waitForMaestro(client, screen));
 
   // 2. The transport rollout the Maestro controller started.
   screen.step(

@@ -4,7 +4,8 @@
  */
 import { renderStatus } from '../../src/cli/render-status.js';
 import { parseRollout, rolloutRef } from '../../src/cli/rollout-object.js';
-import type { KubeClient, KubeObject } from '../../src/runtime/index.js';
+import { controllers } from '../../src/controllers/index.js';
+import { runOperator, type KubeClient, type KubeObject } from '../../src/runtime/index.js';
 import { sleep } from '../harness/eventually.js';
 import type { DemoScreen } from './demo-screen.js';
 
@@ -26,7 +27,7 @@ export function hubImages(version: string) {
 }
 
 /** The operand images the operator Deployment sets (config/manager), MCE's OPERAND_IMAGE_* convention. */
-export function setOperandImageDefaults(): void {
+function setOperandImageDefaults(): void {
   Object.assign(process.env, {
     OPERAND_IMAGE_MAESTRO:
       process.env.OPERAND_IMAGE_MAESTRO ??
@@ -38,6 +39,45 @@ export function setOperandImageDefaults(): void {
     OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR:
       process.env.OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR ?? 'quay.io/open-cluster-management/server:v1.2.1',
   });
+}
+
+/** Runs every controller of the operator in this process (as its Deployment would) until `signal` aborts. */
+export function startDemoOperator(kubeconfig: string, signal: AbortSignal): Promise<number> {
+  setOperandImageDefaults();
+  return runOperator(
+    [
+      '--kubeconfig',
+      kubeconfig,
+      '--metrics-bind-address=0',
+      '--health-probe-bind-address=0',
+      '--qps=100',
+      '--burst=200',
+      '--log-level=error',
+    ],
+    controllers,
+    { signals: false, signal },
+  );
+}
+
+/** Step 1 of both demos: the `Maestro` settings, then the MCE component flag, then Available. */
+export async function enableMaestro(
+  client: KubeClient,
+  screen: DemoScreen,
+  transportRollout: Record<string, unknown>,
+): Promise<StepResult> {
+  screen.step('1. Turn Maestro on: oc patch mce multiclusterengine … {"name":"maestro","enabled":true}');
+  await client.apply({
+    apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
+    kind: 'Maestro',
+    metadata: { name: 'cluster' },
+    spec: { transport: 'grpc', transportRollout },
+  } as KubeObject);
+  await client.patch(
+    { apiVersion: 'multicluster.openshift.io/v1', kind: 'MultiClusterEngine', name: 'multiclusterengine' },
+    { spec: { overrides: { components: [{ name: 'maestro', enabled: true }] } } },
+    'merge',
+  );
+  return waitForMaestro(client, screen);
 }
 
 export async function createPlacement(

@@ -8,18 +8,12 @@
  * rollback ends Failed naming it, and the cluster applies the reverted config once it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import { ADDON_API_VERSION, type ManagedClusterAddOn } from '../../../src/api/upstream/ocm.js';
 import { eventually } from '../../harness/eventually.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
-import {
-  bindToDefaultSet,
-  enableAddOn,
-  templateAddOn,
-  templateAddOnVersion,
-} from '../../harness/ocm/fixtures.js';
-import { createPlacement, createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
-import { startOperator, type RunningOperator } from './operator.js';
+import { enableAddOn, templateAddOn, templateAddOnVersion } from '../../harness/ocm/fixtures.js';
+import { createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
+import { startRollouts, type RunningOperator } from './operator.js';
 
 const ADDON = 'hello-addon';
 const CONFIG_NS = 'multicluster-engine';
@@ -57,13 +51,11 @@ describe('add-on rollout with the real addon-manager and work agents', () => {
       ADDON,
       world.spokes.map((s) => s.name),
     );
-    await bindToDefaultSet(hub, NS);
-    await createPlacement(hub, NS, 'all', 1);
     await expectVersions(
       Object.fromEntries(world.spokes.map((s) => [s.name, '1.0.0'])),
       'the add-on installed at 1.0.0 on every managed cluster',
     );
-    operator = await startOperator(world.hub, [rolloutControllerFactory]);
+    operator = await startRollouts(world, NS);
   });
   afterAll(async () => {
     await operator?.stop();

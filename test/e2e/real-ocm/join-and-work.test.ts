@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
+import { configMapData, configMapWork } from '../../harness/ocm/fixtures.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 
 const CLUSTER_API = 'cluster.open-cluster-management.io/v1';
@@ -28,6 +29,19 @@ describe('the real OCM hub with three real klusterlet agents', () => {
   afterAll(async () => {
     await world?.stop();
   });
+
+  const availabilityBecomes = (cluster: string, status: string, when: string) =>
+    eventually(
+      async () => {
+        const mc = await world.hub.client.get({
+          apiVersion: CLUSTER_API,
+          kind: 'ManagedCluster',
+          name: cluster,
+        });
+        expect(statusOf(mc, 'ManagedClusterConditionAvailable')).toBe(status);
+      },
+      { timeout: 60_000, interval: 500, message: `${cluster} Available=${status} ${when}` },
+    );
 
   it('joins every cluster with a client certificate the hub signed, into the default cluster set', async () => {
     for (const spoke of world.spokes) {
@@ -64,32 +78,10 @@ describe('the real OCM hub with three real klusterlet agents', () => {
   it('applies a ManifestWork on the managed cluster and reports it Applied and Available', async () => {
     const spoke = world.spokes[0];
     if (!spoke) throw new Error('no spoke');
-    await world.hub.client.create({
-      apiVersion: WORK_API,
-      kind: 'ManifestWork',
-      metadata: { namespace: spoke.name, name: 'hello' },
-      spec: {
-        workload: {
-          manifests: [
-            {
-              apiVersion: 'v1',
-              kind: 'ConfigMap',
-              metadata: { namespace: 'default', name: 'hello-from-hub' },
-              data: { greeting: 'hello' },
-            },
-          ],
-        },
-      },
-    } as KubeObject);
+    await world.hub.client.create(configMapWork(spoke.name, 'hello-from-hub', { greeting: 'hello' }));
     await eventually(
       async () => {
-        const cm = (await spoke.client.get({
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          namespace: 'default',
-          name: 'hello-from-hub',
-        })) as (KubeObject & { data?: Record<string, string> }) | undefined;
-        expect(cm?.data).toEqual({ greeting: 'hello' });
+        expect(await configMapData(spoke.client, 'hello-from-hub')).toEqual({ greeting: 'hello' });
       },
       { timeout: 30_000, message: 'the ConfigMap on the managed cluster' },
     );
@@ -99,7 +91,7 @@ describe('the real OCM hub with three real klusterlet agents', () => {
           apiVersion: WORK_API,
           kind: 'ManifestWork',
           namespace: spoke.name,
-          name: 'hello',
+          name: 'hello-from-hub',
         });
         expect(statusOf(work, 'Applied')).toBe('True');
         expect(statusOf(work, 'Available')).toBe('True');
@@ -118,28 +110,8 @@ describe('the real OCM hub with three real klusterlet agents', () => {
       'merge',
     );
     await spoke.stopAgent();
-    await eventually(
-      async () => {
-        const mc = await world.hub.client.get({
-          apiVersion: CLUSTER_API,
-          kind: 'ManagedCluster',
-          name: spoke.name,
-        });
-        expect(statusOf(mc, 'ManagedClusterConditionAvailable')).toBe('Unknown');
-      },
-      { timeout: 60_000, interval: 500, message: `${spoke.name} unknown after its agent stopped` },
-    );
+    await availabilityBecomes(spoke.name, 'Unknown', 'after its agent stopped');
     await spoke.startAgent();
-    await eventually(
-      async () => {
-        const mc = await world.hub.client.get({
-          apiVersion: CLUSTER_API,
-          kind: 'ManagedCluster',
-          name: spoke.name,
-        });
-        expect(statusOf(mc, 'ManagedClusterConditionAvailable')).toBe('True');
-      },
-      { timeout: 60_000, interval: 500, message: `${spoke.name} Available again` },
-    );
+    await availabilityBecomes(spoke.name, 'True', 'again once its agent is back');
   });
 });

@@ -6,13 +6,12 @@
  * from the OCM v1.2.0 binaries to v1.2.1, observed through the operator's observer ManifestWork.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import { eventually } from '../../harness/eventually.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
-import { bindToDefaultSet, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
+import { hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
-import { createPlacement, createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
-import { startOperator, type RunningOperator } from './operator.js';
+import { createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
+import { startRollouts, type RunningOperator } from './operator.js';
 
 const NS = 'fleet-ops';
 
@@ -24,9 +23,7 @@ describe('klusterlet upgrade through the real klusterlet operator', () => {
 
   beforeAll(async () => {
     world = await startRealWorld({ import: { images: hubImagesOf('2.17.0'), versions: OCM_RELEASE_OF_TAG } });
-    await bindToDefaultSet(world.hub.client, NS);
-    await createPlacement(world.hub.client, NS, 'all', 1);
-    operator = await startOperator(world.hub, [rolloutControllerFactory]);
+    operator = await startRollouts(world, NS);
   });
   afterAll(async () => {
     await operator?.stop();

@@ -7,19 +7,13 @@
  * through gRPC instead of the hub's API server.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rolloutControllerFactory } from '../../../src/controllers/rollout/controller.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
-import { bindToDefaultSet, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
+import { configMapData, configMapWork, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
 import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
-import {
-  createPlacement,
-  createRollout,
-  enableGrpcOnHub,
-  rolloutStatus,
-} from '../../integration/rollout/helpers.js';
-import { startOperator, type RunningOperator } from './operator.js';
+import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration/rollout/helpers.js';
+import { startRollouts, type RunningOperator } from './operator.js';
 
 const NS = 'fleet-ops';
 
@@ -46,9 +40,7 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       { fieldManager: 'test-harness' },
     );
     await enableGrpcOnHub(world.hub.client);
-    await bindToDefaultSet(world.hub.client, NS);
-    await createPlacement(world.hub.client, NS, 'all', 1);
-    operator = await startOperator(world.hub, [rolloutControllerFactory]);
+    operator = await startRollouts(world, NS);
   });
   afterAll(async () => {
     await operator?.stop();
@@ -82,33 +74,11 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
 
   it('delivers a ManifestWork to every cluster through the gRPC server', async () => {
     for (const spoke of world.spokes)
-      await world.hub.client.create({
-        apiVersion: 'work.open-cluster-management.io/v1',
-        kind: 'ManifestWork',
-        metadata: { namespace: spoke.name, name: 'over-grpc' },
-        spec: {
-          workload: {
-            manifests: [
-              {
-                apiVersion: 'v1',
-                kind: 'ConfigMap',
-                metadata: { namespace: 'default', name: 'over-grpc' },
-                data: { via: 'grpc' },
-              },
-            ],
-          },
-        },
-      } as KubeObject);
+      await world.hub.client.create(configMapWork(spoke.name, 'over-grpc', { via: 'grpc' }));
     await eventually(
       async () => {
         for (const spoke of world.spokes) {
-          const cm = (await spoke.client.get({
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            namespace: 'default',
-            name: 'over-grpc',
-          })) as (KubeObject & { data?: Record<string, string> }) | undefined;
-          expect(cm?.data).toEqual({ via: 'grpc' });
+          expect(await configMapData(spoke.client, 'over-grpc')).toEqual({ via: 'grpc' });
         }
       },
       { timeout: 60_000, message: 'the ConfigMap on every cluster' },

@@ -138,3 +138,27 @@ export async function bindToDefaultSet(client: KubeClient, namespace: string): P
     { fieldManager: 'test-harness' },
   );
 }
+
+/** A ManifestWork that delivers one ConfigMap into `default` on the managed cluster. */
+export function configMapWork(cluster: string, name: string, data: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'work.open-cluster-management.io/v1',
+    kind: 'ManifestWork',
+    metadata: { namespace: cluster, name },
+    spec: {
+      workload: {
+        manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default', name }, data }],
+      },
+    },
+  } as KubeObject;
+}
+
+/** The data of ConfigMap `default/<name>` on a managed cluster, if it is there. */
+export async function configMapData(
+  spoke: KubeClient,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  const cm = (await spoke.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name })) as
+    (KubeObject & { data?: Record<string, string> }) | undefined;
+  return cm?.data;
+}

@@ -202,6 +202,7 @@ function importManifests(cluster: string, bootstrap: BootstrapContent, images: H
       cluster,
       images,
       mergeKlusterletConfigs(undefined, undefined),
+      bootstrap,
     ) as KubeObject[]),
   ];
 }
