@@ -20,13 +20,17 @@
  *   4. `namespace`: `--namespace=<pod namespace>` (in a pod, read from the same directory);
  *   5. `listen`: `--listen=127.0.0.1:<free port>` for the health/metrics server every library-go
  *      controller command starts (in a pod each has its own network namespace).
- * - reports the Deployment rolled out while its process runs (status replicas, ready, available,
- *   updated, observedGeneration), and not ready while it is down;
+ * - reports the Deployment rolled out (status replicas, ready, available, updated,
+ *   observedGeneration) once its process runs and its readiness probe passes (an httpGet probe is
+ *   sent to the process's `--listen` address, TLS unverified as the kubelet's is), and not ready
+ *   while it is down or failing the probe;
  * - starts a new process when the pod template changes (old one stopped first, as with the
  *   Recreate strategy) and restarts one that exits, with back-off, as a kubelet would.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +110,9 @@ interface Pod {
   starts: number;
   stopped: boolean;
   sync?: NodeJS.Timeout;
+  /** The readiness probe's URL (https://127.0.0.1:<listen port><path>), if the container has one. */
+  probe?: string;
+  ready: boolean;
 }
 
 /** Starts the process kubelet on `cp` (see the file comment). */
@@ -181,7 +188,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     }
     const hash = createHash('sha256').update(JSON.stringify(d.spec?.template)).digest('hex').slice(0, 10);
     if (current?.hash === hash) {
-      if (current.process?.running()) await report(d, true);
+      await report(d, current.ready);
       return;
     }
     if (current) await stopPod(current);
@@ -189,7 +196,6 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     if (!pod) return; // A volume's Secret is not there yet: the next event tries again.
     pods.set(key, pod);
     startProcess(pod, d);
-    await report(d, true);
   };
 
   const preparePod = async (
@@ -236,7 +242,14 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     add('in-cluster', '--kubeconfig', await serviceAccountKubeconfig(cp, namespace, sa, dir));
     add('namespace', '--namespace', namespace);
     add('listen', '--listen', `127.0.0.1:${await freePort()}`);
+    const httpGet = container.readinessProbe?.httpGet;
+    const listen = argv.find((a) => a.startsWith('--listen='))?.slice('--listen='.length);
     return {
+      probe:
+        httpGet && listen
+          ? `${(httpGet.scheme ?? 'HTTP').toLowerCase()}://${listen}${httpGet.path ?? '/'}`
+          : undefined,
+      ready: false,
       key: `${namespace}/${name}`,
       hash,
       image: container.image ?? '',
@@ -261,21 +274,31 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       cwd: pod.dir,
     });
     pod.process = proc;
-    // Secret and ConfigMap volumes follow the API server, as the kubelet's sync does.
+    // Secret and ConfigMap volumes follow the API server, as the kubelet's sync does; readiness
+    // is probed on the same beat.
     pod.sync ??= setInterval(() => {
       void refreshVolumes(pod, d).catch(() => undefined);
-    }, 2_000);
+      void probeReadiness(pod, d);
+    }, 1_000);
+    void probeReadiness(pod, d);
     void proc.exited.then(async () => {
       if (pod.stopped) return;
+      pod.ready = false;
       await report(d, false);
       // CrashLoopBackOff, short: 1 s, 2 s, 4 s, at most 10 s.
       const delay = Math.min(10_000, 1_000 * 2 ** Math.min(pod.starts - 1, 4));
       setTimeout(() => {
         if (pod.stopped) return;
         startProcess(pod, d);
-        void report(d, true);
       }, delay).unref();
     });
+  };
+
+  const probeReadiness = async (pod: Pod, d: Deployment) => {
+    const ready = (pod.process?.running() ?? false) && (pod.probe ? await httpOk(pod.probe) : true);
+    if (ready === pod.ready || pod.stopped) return;
+    pod.ready = ready;
+    await report(d, ready).catch(() => undefined);
   };
 
   const refreshVolumes = async (pod: Pod, d: Deployment) => {
@@ -352,6 +375,19 @@ async function mountPathDefaults(
     if (local !== value) out.push([flag, local]);
   }
   return out;
+}
+
+/** A kubelet's httpGet probe: any 2xx or 3xx within a second passes; TLS is not verified. */
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolveOk) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const req = get(url, { timeout: 1_000, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolveOk((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolveOk(false));
+  });
 }
 
 /** The Secrets and ConfigMaps of a namespace, as the pod's volumes and env read them. */
