@@ -59,23 +59,31 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
       { timeout: 480_000, interval: 1_000, message: 'the transport rollout to succeed' },
     );
-    for (const spoke of world.spokes) {
-      const args = agentArgs(spoke.name);
-      expect(args).toContain('--workload-source-driver=grpc');
-      expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
-      const mc = await world.hub.client.get({
-        apiVersion: 'cluster.open-cluster-management.io/v1',
-        kind: 'ManagedCluster',
-        name: spoke.name,
-      });
-      expect(isAvailable(mc)).toBe(true);
-    }
+    // The klusterlet operator re-deploys each agent with the gRPC driver.
+    await eventually(
+      () => {
+        for (const spoke of world.spokes) {
+          const args = agentArgs(spoke.name);
+          expect(args).toContain('--workload-source-driver=grpc');
+          expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
+        }
+      },
+      { timeout: 60_000, message: 'every agent re-deployed with the gRPC driver' },
+    );
   }, 600_000);
 
-  // The rollout's verdict comes from what the cluster reports of its Klusterlet and agent
-  // Deployment; the agent itself registers over gRPC only once its predecessor's leader lease has
-  // expired (about 2.5 minutes; see docs/testing.md), so delivery is awaited for that long.
+  // OCM v1.2.1's agent, re-deployed with the gRPC driver, still finds the client certificate it got
+  // over CSR in hub-kubeconfig-secret, counts itself registered and exits looking for the gRPC
+  // config.yaml (docs/testing.md). Removing that Secret, as an admin would, makes it register again,
+  // over gRPC. It does so once its predecessor's leader lease has expired (about 2.5 minutes).
   it('registers every cluster over gRPC and delivers ManifestWorks through the gRPC server', async () => {
+    for (const spoke of world.spokes)
+      await spoke.client.delete({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: AGENT_NAMESPACE,
+        name: 'hub-kubeconfig-secret',
+      });
     for (const spoke of world.spokes)
       await world.hub.client.create(configMapWork(spoke.name, 'over-grpc', { via: 'grpc' }));
     await eventually(
@@ -96,6 +104,13 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
           c.metadata.labels?.['open-cluster-management.io/cluster-name'] === spoke.name,
       ) as (KubeObject & { status?: { certificate?: string } })[];
       expect(grpcCsrs.some((c) => (c.status?.certificate ?? '').length > 0)).toBe(true);
+      // And the hub sees it Available through the lease it now renews over gRPC.
+      const mc = await world.hub.client.get({
+        apiVersion: 'cluster.open-cluster-management.io/v1',
+        kind: 'ManagedCluster',
+        name: spoke.name,
+      });
+      expect(isAvailable(mc)).toBe(true);
     }
   }, 400_000);
 });
