@@ -147,7 +147,14 @@ function daysOfPeriod(rec: Recurrence, a: Anchor, k: number): number[] {
   const year = a.start.year + k * rule.interval;
   if (rule.byMonth !== null) return rule.byMonth.flatMap((m) => daysOfMonth(rule, a, year, m));
   if (rule.byMonthDay !== null) {
-    return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].flatMap((m) => daysOfMonth(rule, a, year, m));
+    // Without BYMONTH, a YEARLY rule's BYDAY ordinals count within the year (RFC 5545 §3.3.10,
+    // erratum 1913): `1MO` is the year's first Monday, which BYMONTHDAY then limits.
+    const days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].flatMap((m) =>
+      monthDays(rule.byMonthDay ?? [], year, m),
+    );
+    if (rule.byDay === null) return days;
+    const allowed = new Set(weekdaysIn(rule.byDay, daysFromCivil(year, 1, 1), daysInYear(year)));
+    return days.filter((d) => allowed.has(d));
   }
   if (rule.byDay !== null) return weekdaysIn(rule.byDay, daysFromCivil(year, 1, 1), daysInYear(year));
   return a.start.day <= daysInMonth(year, a.start.month)
@@ -160,18 +167,21 @@ function daysOfMonth(rule: RecurrenceRule, a: Anchor, year: number, month: numbe
   const length = daysInMonth(year, month);
   const firstDay = daysFromCivil(year, month, 1);
   if (rule.byMonthDay !== null) {
-    const dates = rule.byMonthDay
-      .map((d) => (d > 0 ? d : length + 1 + d))
-      .filter((d) => d >= 1 && d <= length);
-    let days = [...new Set(dates)].sort((x, y) => x - y).map((d) => firstDay + d - 1);
-    if (rule.byDay !== null) {
-      const allowed = new Set(weekdaysIn(rule.byDay, firstDay, length));
-      days = days.filter((d) => allowed.has(d));
-    }
-    return days;
+    const days = monthDays(rule.byMonthDay, year, month);
+    if (rule.byDay === null) return days;
+    const allowed = new Set(weekdaysIn(rule.byDay, firstDay, length));
+    return days.filter((d) => allowed.has(d));
   }
   if (rule.byDay !== null) return weekdaysIn(rule.byDay, firstDay, length);
   return a.start.day <= length ? [firstDay + a.start.day - 1] : [];
+}
+
+/** The days of one month that BYMONTHDAY names (negative: from the month's end), ascending. */
+function monthDays(byMonthDay: readonly number[], year: number, month: number): number[] {
+  const length = daysInMonth(year, month);
+  const firstDay = daysFromCivil(year, month, 1);
+  const dates = byMonthDay.map((d) => (d > 0 ? d : length + 1 + d)).filter((d) => d >= 1 && d <= length);
+  return [...new Set(dates)].sort((x, y) => x - y).map((d) => firstDay + d - 1);
 }
 
 /** Days among `length` days from `firstDay` matching BYDAY, ordinals counted within that span. */

@@ -72,6 +72,39 @@ describe('parseRecurrenceRule', () => {
 });
 
 describe('expansion', () => {
+  // RFC 5545 §3.3.10 with erratum 1913: without BYMONTH, a YEARLY rule's BYDAY ordinals count
+  // within the year, and BYMONTHDAY limits them. Counting them per month opened such a window
+  // up to twelve times a year.
+  it('yearly ordinal weekdays count within the year when BYMONTH is absent', () => {
+    // The year's first Monday, if it falls on the 1st-7th of its month: once a year, in January.
+    expect(
+      openings(
+        'FREQ=YEARLY;BYDAY=1MO;BYMONTHDAY=1,2,3,4,5,6,7',
+        '2024-01-01T00:00',
+        '2025-01-01T00:00:00Z',
+        '2027-01-01T00:00:00Z',
+      ),
+    ).toEqual(['2025-01-06T00:00:00.000Z', '2026-01-05T00:00:00.000Z']);
+    // The year's last Friday, if it is the 31st or earlier in its month (always): in December.
+    expect(
+      openings(
+        'FREQ=YEARLY;BYDAY=-1FR;BYMONTHDAY=25,26,27,28,29,30,31',
+        '2024-01-01T00:00',
+        '2025-01-01T00:00:00Z',
+        '2026-01-01T00:00:00Z',
+      ),
+    ).toEqual(['2025-12-26T00:00:00.000Z']);
+    // With BYMONTH the ordinal counts within each month named (unchanged).
+    expect(
+      openings(
+        'FREQ=YEARLY;BYMONTH=3,6;BYDAY=1MO;BYMONTHDAY=1,2,3,4,5,6,7',
+        '2024-01-01T00:00',
+        '2025-01-01T00:00:00Z',
+        '2026-01-01T00:00:00Z',
+      ),
+    ).toEqual(['2025-03-03T00:00:00.000Z', '2025-06-02T00:00:00.000Z']);
+  });
+
   it('daily at the start time', () => {
     expect(
       openings('FREQ=DAILY', '2025-01-01T02:00', '2025-03-01T00:00:00Z', '2025-03-03T00:00:00Z'),
