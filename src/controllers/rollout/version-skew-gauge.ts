@@ -8,7 +8,7 @@ import { Gauge } from 'prom-client';
 import { KLUSTERLET_CONFIG_ANNOTATION } from '../../api/upstream/ocm.js';
 import { Controller, registry, type Logger } from '../../runtime/index.js';
 import { compositionOf } from './derived-config.js';
-import { parseSemver } from './version-skew.js';
+import { minorDistance, parseSemver } from './version-skew.js';
 import type { RolloutInformers } from './world.js';
 
 export const klusterletMaxMinorSkew = new Gauge({
@@ -32,7 +32,7 @@ export function skewOf(hub: string, versions: ReadonlyMap<string, number>): numb
   for (const v of versions.keys()) {
     const s = parseSemver(v);
     if (!s) continue;
-    worst = Math.max(worst, (h.major - s.major) * 100 + (h.minor - s.minor));
+    worst = Math.max(worst, minorDistance(h, s));
   }
   return worst;
 }

@@ -1,28 +1,20 @@
 /**
  * The klusterlet version-skew policy, checked before a klusterlet rollout starts: the target may
  * not be newer than the hub, may be at most N minors behind it, and may not be older than what
- * clusters run now except through a rollback. Semantic versions; pre-release tags are ignored.
+ * clusters run now except through a rollback. Semantic versions as the `semver` package orders
+ * them (the package operators in this ecosystem use): `2.17.0-rc.1` comes before `2.17.0`; a
+ * leading `v` is accepted.
  */
+import { compare, parse, type SemVer } from 'semver';
 import type { VersionSkewPolicy } from '../../api/agentrollout.js';
 
-export interface Semver {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-export function parseSemver(v: string): Semver | null {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v.trim());
-  if (!m) return null;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
-}
-
-export function compareSemver(a: Semver, b: Semver): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+/** The parsed version, or null when `v` is not a semantic version. */
+export function parseSemver(v: string): SemVer | null {
+  return parse(v.trim());
 }
 
 /** Minor versions from `older` up to `newer` (across majors, counting each major as 100 minors). */
-function minorDistance(newer: Semver, older: Semver): number {
+export function minorDistance(newer: SemVer, older: SemVer): number {
   return (newer.major - older.major) * 100 + (newer.minor - older.minor);
 }
 
@@ -37,11 +29,11 @@ export function versionSkewViolations(
   policy: VersionSkewPolicy,
 ): string[] {
   const t = parseSemver(target);
-  if (!t) return [`target version "${target}" is not a semantic version`];
+  if (!t) return [`spec.target.klusterlet.version: "${target}" is not a semantic version (e.g. 2.17.1)`];
   const problems: string[] = [];
   const h = hub ? parseSemver(hub) : null;
   if (h) {
-    if (!policy.allowNewerThanHub && compareSemver(t, h) > 0) {
+    if (!policy.allowNewerThanHub && compare(t, h) > 0) {
       problems.push(`target ${target} is newer than the hub (${hub})`);
     }
     const behind = minorDistance(h, t);
@@ -54,8 +46,7 @@ export function versionSkewViolations(
   if (!policy.allowDowngrade) {
     for (const v of current) {
       const c = parseSemver(v);
-      if (c && compareSemver(t, c) < 0)
-        problems.push(`target ${target} would downgrade clusters running ${v}`);
+      if (c && compare(t, c) < 0) problems.push(`target ${target} would downgrade clusters running ${v}`);
     }
   }
   return problems;
