@@ -191,6 +191,15 @@ export type ClusterManagementAddOn = z.infer<typeof clusterManagementAddOnSchema
 export const KLUSTERLET_CONFIG_API_VERSION = 'config.open-cluster-management.io/v1alpha1';
 /** ManagedCluster annotation selecting a KlusterletConfig (cluster-lifecycle-api `constants`). */
 export const KLUSTERLET_CONFIG_ANNOTATION = 'agent.open-cluster-management.io/klusterlet-config';
+/**
+ * Import-controller annotations on a ManagedCluster (cluster-lifecycle-api `constants`):
+ * `disable-auto-import` freezes the klusterlet works (ReadOnly, MCE 5.x) or leaves them unmanaged;
+ * `klusterlet-deploy-mode` Hosted/SingletonHosted renders `<cluster>-hosted-klusterlet` and ignores
+ * KlusterletConfig registries.
+ */
+export const DISABLE_AUTO_IMPORT_ANNOTATION = 'import.open-cluster-management.io/disable-auto-import';
+export const KLUSTERLET_DEPLOY_MODE_ANNOTATION = 'import.open-cluster-management.io/klusterlet-deploy-mode';
+
 /** Merged into every cluster's config by the import controller. */
 export const GLOBAL_KLUSTERLET_CONFIG = 'global';
 

@@ -10,7 +10,9 @@ import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import {
   ADDON_API_VERSION,
   clusterManagementAddOnSchema,
+  DISABLE_AUTO_IMPORT_ANNOTATION,
   KLUSTERLET_CONFIG_API_VERSION,
+  KLUSTERLET_DEPLOY_MODE_ANNOTATION,
   klusterletConfigSchema,
   MANAGED_CLUSTER_API_VERSION,
   managedClusterAddOnSchema,
@@ -63,13 +65,21 @@ function trimWith<S extends z.ZodType>(schema: S): (obj: KubeObject) => KubeObje
   };
 }
 
-/** ManagedCluster annotations a rollout reads: ours and the klusterlet-config selection. */
+/**
+ * ManagedCluster annotations a rollout reads: ours, the klusterlet-config selection, and the
+ * import controller's two that decide whether klusterlet changes can reach the cluster at all.
+ */
 function trimClusterAnnotations(obj: KubeObject): KubeObject {
   const a = obj.metadata.annotations;
   if (!a) return obj;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) {
-    if (k.startsWith(STATE_ANNOTATION_PREFIX) || k.startsWith('agent.open-cluster-management.io/'))
+    if (
+      k.startsWith(STATE_ANNOTATION_PREFIX) ||
+      k.startsWith('agent.open-cluster-management.io/') ||
+      k === DISABLE_AUTO_IMPORT_ANNOTATION ||
+      k === KLUSTERLET_DEPLOY_MODE_ANNOTATION
+    )
       kept[k] = v;
   }
   obj.metadata.annotations = kept;

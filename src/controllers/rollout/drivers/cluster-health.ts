@@ -4,7 +4,9 @@
  * answering (api `cluster/v1/types.go`).
  */
 import {
+  DISABLE_AUTO_IMPORT_ANNOTATION,
   findOcmCondition,
+  KLUSTERLET_DEPLOY_MODE_ANNOTATION,
   MANAGED_CLUSTER_AVAILABLE,
   type ManagedCluster,
   type OcmCondition,
@@ -40,4 +42,20 @@ export function later(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(a, b);
+}
+
+/**
+ * Why a klusterlet change (version or transport, both delivered through the import controller's
+ * render of the cluster's KlusterletConfig) cannot reach this cluster, or null when it can. Such
+ * clusters are skipped with this reason instead of waiting forever.
+ */
+export function klusterletSkipReason(mc: ManagedCluster | undefined): string | null {
+  if (!mc) return 'ManagedCluster not found';
+  const annotations = mc.metadata.annotations ?? {};
+  if (DISABLE_AUTO_IMPORT_ANNOTATION in annotations)
+    return `auto-import is disabled (${DISABLE_AUTO_IMPORT_ANNOTATION}): the import controller does not re-render its klusterlet`;
+  const mode = annotations[KLUSTERLET_DEPLOY_MODE_ANNOTATION];
+  if (mode === 'Hosted' || mode === 'SingletonHosted')
+    return `the klusterlet runs in ${mode} mode, where the import controller ignores KlusterletConfigs`;
+  return null;
 }

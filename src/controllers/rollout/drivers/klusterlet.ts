@@ -12,7 +12,7 @@ import type { ClusterStart } from '../../../rollout/index.js';
 import { parsePin, pinValue, type VersionPin } from '../derived-config.js';
 import { revisionOf } from '../revision.js';
 import { versionSkewViolations } from '../version-skew.js';
-import { clusterHealth, later } from './cluster-health.js';
+import { clusterHealth, klusterletSkipReason, later } from './cluster-health.js';
 import {
   compositionNow,
   ensureDerivedConfigs,
@@ -89,7 +89,7 @@ export function klusterletDriver(input: KlusterletDriverInput): TargetDriver {
         healthySince: health.healthySince,
         degraded: false,
         reachable: health.reachable,
-        skipReason: ctx.world.managedCluster(cluster) ? null : 'ManagedCluster not found',
+        skipReason: klusterletSkipReason(ctx.world.managedCluster(cluster)),
         message: null,
       };
       if (!state) return { ...base, reachable: health.healthy };

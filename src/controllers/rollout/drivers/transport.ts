@@ -21,7 +21,7 @@ import type { TlsKeyPair } from '../../maestro/render/index.js';
 import type { ConsumerClient } from '../maestro-consumers.js';
 import type { Composition, ConfigTransport } from '../derived-config.js';
 import { revisionOf } from '../revision.js';
-import { clusterHealth, later } from './cluster-health.js';
+import { clusterHealth, klusterletSkipReason, later } from './cluster-health.js';
 import {
   compositionNow,
   ensureDerivedConfigs,
@@ -91,7 +91,7 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
         healthySince: health.healthySince,
         degraded: false,
         reachable: health.reachable,
-        skipReason: mc ? null : 'ManagedCluster not found',
+        skipReason: klusterletSkipReason(mc),
         message: null,
       };
       if (!state) return { ...base, reachable: health.healthy };
