@@ -23,7 +23,7 @@ import type { ControlPlane } from '../control-plane.js';
 import type { BootstrapContent } from '../fleet/klusterlet-render.js';
 import { eventually } from '../eventually.js';
 import { createControlPlanePki } from '../pki.js';
-import { freePort, tcpOpen } from '../ports.js';
+import { freePort, isBindFailure, tcpOpen } from '../ports.js';
 import { spawnManaged, type ManagedProcess } from '../processes.js';
 import { startControlPlaneWithOwnCrds } from '../own-crds.js';
 import { ocmBinDir, ocmHubCrdDir } from './tools.js';
@@ -212,27 +212,35 @@ async function startRegistrationWebhook(
   mkdirSync(certDir, { recursive: true });
   copyFileSync(join(cp.dir, 'pki/apiserver.crt'), join(certDir, 'tls.crt'));
   copyFileSync(join(cp.dir, 'pki/apiserver.key'), join(certDir, 'tls.key'));
-  const port = await freePort();
-  const proc = spawnManaged(
-    'registration-webhook',
-    join(binDir, 'registration'),
-    [
-      'webhook-server',
-      `--port=${port}`,
-      `--certdir=${certDir}`,
-      `--kubeconfig=${cp.kubeconfigPath}`,
-      '--feature-gates=DefaultClusterSet=true',
-    ],
-    { logFile: join(logs, 'registration-webhook.log') },
-  );
-  await eventually(
-    async () => {
-      if (!proc.running())
-        throw new Error(`the registration webhook exited; see ${logs}/registration-webhook.log`);
-      return tcpOpen(port);
-    },
-    { timeout: 30_000, message: 'the registration webhook server' },
-  );
+  // The webhook's manager also binds a health probe on :8000 and metrics on :8080 of every
+  // interface (ocm pkg/common/options/webhook.go; no flags for them), so two hubs on one machine
+  // at once take turns: a start that lost those ports is tried again.
+  const logFile = join(logs, 'registration-webhook.log');
+  let port = 0;
+  let proc: ManagedProcess | undefined;
+  for (let attempt = 1; !proc; attempt++) {
+    port = await freePort();
+    const started = spawnManaged(
+      'registration-webhook',
+      join(binDir, 'registration'),
+      [
+        'webhook-server',
+        `--port=${port}`,
+        `--certdir=${certDir}`,
+        `--kubeconfig=${cp.kubeconfigPath}`,
+        '--feature-gates=DefaultClusterSet=true',
+      ],
+      { logFile },
+    );
+    const up = await eventually(async () => (started.running() ? tcpOpen(port) : 'exited'), {
+      timeout: 30_000,
+      message: 'the registration webhook server',
+    });
+    if (up === true) proc = started;
+    else if (attempt >= 5 || !isBindFailure(readFileSync(logFile, 'utf8')))
+      throw new Error(`the registration webhook exited; see ${logFile}`);
+    else await new Promise((r) => setTimeout(r, 3_000));
+  }
   const caBundle = Buffer.from(cp.caCert).toString('base64');
   const hook = ([name, path, resource]: readonly [string, string, string]) => ({
     name: `${name}.admission.cluster.open-cluster-management.io`,
