@@ -126,6 +126,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     logger: silentLogger,
   });
   let chain = Promise.resolve();
+  let stopped = false;
   // One Deployment at a time, in event order: a kubelet's sync loop, not a race.
   const enqueue = (job: () => Promise<void>) => {
     chain = chain.then(job).catch((err: unknown) => console.warn(`process kubelet: ${String(err)}`));
@@ -193,7 +194,14 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     }
     if (current) await stopPod(current);
     const pod = await preparePod(d, spec, binary, hash);
-    if (!pod) return; // A volume's Secret is not there yet: the next event tries again.
+    if (!pod) {
+      // A Secret or ConfigMap the pod mounts is not there yet: try again, as a kubelet does.
+      setTimeout(() => {
+        const latest = informer.get(d.metadata.namespace, d.metadata.name ?? '');
+        if (latest && !stopped) enqueue(() => sync(latest));
+      }, 2_000).unref();
+      return;
+    }
     pods.set(key, pod);
     startProcess(pod, d);
   };
@@ -338,6 +346,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       };
     },
     async stop() {
+      stopped = true;
       await informer.stop();
       await chain;
       await Promise.all([...pods.values()].map((p) => stopPod(p)));
