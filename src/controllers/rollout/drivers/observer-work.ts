@@ -31,98 +31,80 @@ export const FEEDBACK = {
 /** The Singleton agent Deployment the klusterlet operator runs (ocm klusterlet-agent-deployment.yaml). */
 export const SINGLETON_AGENT_DEPLOYMENT = 'klusterlet-agent';
 
+interface Observed {
+  apiVersion: string;
+  kind: string;
+  /** The plural the work agent matches `resourceIdentifier.resource` against. */
+  resource: string;
+  name: string;
+  namespace?: string;
+  /** Feedback value name → JSONPath. */
+  paths: Record<string, string>;
+}
+
+/** What the observer reads, and where (scalar JSONPaths over the whole object). */
+const OBSERVED: readonly Observed[] = [
+  {
+    apiVersion: 'operator.open-cluster-management.io/v1',
+    kind: 'Klusterlet',
+    resource: 'klusterlets',
+    name: 'klusterlet',
+    paths: {
+      [FEEDBACK.registrationImage]: '.spec.registrationImagePullSpec',
+      [FEEDBACK.workImage]: '.spec.workImagePullSpec',
+      [FEEDBACK.klusterletAvailable]: '.status.conditions[?(@.type=="Available")].status',
+      [FEEDBACK.authType]: '.spec.registrationConfiguration.registrationDriver.authType',
+    },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    resource: 'deployments',
+    name: 'klusterlet',
+    namespace: AGENT_NAMESPACE,
+    paths: {
+      [FEEDBACK.operatorImage]: '.spec.template.spec.containers[0].image',
+      [FEEDBACK.operatorReady]: '.status.readyReplicas',
+    },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    resource: 'deployments',
+    name: SINGLETON_AGENT_DEPLOYMENT,
+    namespace: AGENT_NAMESPACE,
+    paths: {
+      [FEEDBACK.agentImage]: '.spec.template.spec.containers[0].image',
+      [FEEDBACK.agentGeneration]: '.metadata.generation',
+      [FEEDBACK.agentObservedGeneration]: '.status.observedGeneration',
+      [FEEDBACK.agentUpdatedReplicas]: '.status.updatedReplicas',
+      [FEEDBACK.agentAvailableReplicas]: '.status.availableReplicas',
+    },
+  },
+];
+
 /** The observer work for a cluster. */
 export function observerWork(cluster: string, labels: Record<string, string>): Record<string, unknown> {
+  const meta = (o: Observed) => ({ name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) });
   return {
     apiVersion: MANIFEST_WORK_API_VERSION,
     kind: 'ManifestWork',
     metadata: { name: OBSERVER_WORK_NAME, namespace: cluster, labels },
     spec: {
       workload: {
-        manifests: [
-          {
-            apiVersion: 'operator.open-cluster-management.io/v1',
-            kind: 'Klusterlet',
-            metadata: { name: 'klusterlet' },
-          },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: 'klusterlet', namespace: AGENT_NAMESPACE },
-          },
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            metadata: { name: SINGLETON_AGENT_DEPLOYMENT, namespace: AGENT_NAMESPACE },
-          },
-        ],
+        manifests: OBSERVED.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: meta(o) })),
       },
-      manifestConfigs: [
-        {
-          resourceIdentifier: {
-            group: 'operator.open-cluster-management.io',
-            resource: 'klusterlets',
-            name: 'klusterlet',
-          },
-          updateStrategy: { type: 'ReadOnly' },
-          feedbackRules: [
-            {
-              type: 'JSONPaths',
-              jsonPaths: [
-                { name: FEEDBACK.registrationImage, path: '.spec.registrationImagePullSpec' },
-                { name: FEEDBACK.workImage, path: '.spec.workImagePullSpec' },
-                {
-                  name: FEEDBACK.klusterletAvailable,
-                  path: '.status.conditions[?(@.type=="Available")].status',
-                },
-                {
-                  name: FEEDBACK.authType,
-                  path: '.spec.registrationConfiguration.registrationDriver.authType',
-                },
-              ],
-            },
-          ],
+      manifestConfigs: OBSERVED.map((o) => ({
+        resourceIdentifier: {
+          group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '',
+          resource: o.resource,
+          ...meta(o),
         },
-        {
-          resourceIdentifier: {
-            group: 'apps',
-            resource: 'deployments',
-            name: 'klusterlet',
-            namespace: AGENT_NAMESPACE,
-          },
-          updateStrategy: { type: 'ReadOnly' },
-          feedbackRules: [
-            {
-              type: 'JSONPaths',
-              jsonPaths: [
-                { name: FEEDBACK.operatorImage, path: '.spec.template.spec.containers[0].image' },
-                { name: FEEDBACK.operatorReady, path: '.status.readyReplicas' },
-              ],
-            },
-          ],
-        },
-        {
-          resourceIdentifier: {
-            group: 'apps',
-            resource: 'deployments',
-            name: SINGLETON_AGENT_DEPLOYMENT,
-            namespace: AGENT_NAMESPACE,
-          },
-          updateStrategy: { type: 'ReadOnly' },
-          feedbackRules: [
-            {
-              type: 'JSONPaths',
-              jsonPaths: [
-                { name: FEEDBACK.agentImage, path: '.spec.template.spec.containers[0].image' },
-                { name: FEEDBACK.agentGeneration, path: '.metadata.generation' },
-                { name: FEEDBACK.agentObservedGeneration, path: '.status.observedGeneration' },
-                { name: FEEDBACK.agentUpdatedReplicas, path: '.status.updatedReplicas' },
-                { name: FEEDBACK.agentAvailableReplicas, path: '.status.availableReplicas' },
-              ],
-            },
-          ],
-        },
-      ],
+        updateStrategy: { type: 'ReadOnly' },
+        feedbackRules: [
+          { type: 'JSONPaths', jsonPaths: Object.entries(o.paths).map(([name, path]) => ({ name, path })) },
+        ],
+      })),
     },
   };
 }
