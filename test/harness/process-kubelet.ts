@@ -28,7 +28,7 @@
  *   Recreate strategy) and restarts one that exits, with back-off, as a kubelet would.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,6 +88,8 @@ export interface ProcessKubeletOptions {
 export interface ProcessKubelet {
   /** The pods running (or restarting) now, by `<namespace>/<deployment>`. */
   pod(key: string): ProcessPod | undefined;
+  /** Deletes the Deployment's pod (`kubectl delete pod`): its replacement is a new pod, with fresh emptyDirs. */
+  deletePod(key: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -216,7 +218,10 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     const name = d.metadata.name ?? '';
     const container = spec.containers[0];
     if (!container) return undefined;
-    const dir = join(cp.dir, 'pods', `${namespace}_${name}_${hash}`);
+    // A pod is `<deployment>-<template hash>-<suffix>`, as a ReplicaSet names it: a process that
+    // restarts stays the same pod (same name, same emptyDirs); a replaced pod is a new one.
+    const podName = `${name}-${hash}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+    const dir = join(cp.dir, 'pods', `${namespace}_${podName}`);
     mkdirSync(dir, { recursive: true });
     const objects = await podObjects(client, namespace);
     let mounts: Record<string, string>;
@@ -226,7 +231,6 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       rmSync(dir, { recursive: true, force: true });
       return undefined;
     }
-    const podName = `${name}-${hash}`;
     const env = resolveEnv(container, objects, { name: podName, namespace });
     const rendered = [...(container.command ?? []), ...(container.args ?? [])].map(
       (a) => expandRefs(a, env).value,
@@ -344,6 +348,14 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
         starts: p.starts,
         running: () => p.process?.running() ?? false,
       };
+    },
+    async deletePod(key) {
+      const p = pods.get(key);
+      if (p) await stopPod(p);
+      const [namespace, name] = key.split('/');
+      const latest = informer.get(namespace, name ?? '');
+      if (latest) enqueue(() => sync(latest));
+      await chain;
     },
     async stop() {
       stopped = true;

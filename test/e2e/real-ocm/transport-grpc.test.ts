@@ -73,18 +73,20 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
   }, 600_000);
 
   // OCM v1.2.1's agent, re-deployed with the gRPC driver, still finds the client certificate it got
-  // over CSR in hub-kubeconfig-secret, counts itself registered and exits looking for the gRPC
-  // config.yaml (docs/testing.md). Removing that Secret, as an admin would, makes it register again,
-  // over gRPC. It does so once its predecessor's leader lease has expired (up to 2 min 43 s, and
-  // again after each exit while it still found the old certificate), so this waits up to 10 minutes.
+  // over CSR (in hub-kubeconfig-secret, and in its pod's emptyDir once it has synced it), counts
+  // itself registered and exits looking for the gRPC config.yaml (docs/testing.md). Removing that
+  // Secret and the agent's pod, as an admin would, makes it register again, over gRPC, once the
+  // old pod's leader lease has expired (up to 2 min 43 s per replaced pod).
   it('registers every cluster over gRPC and delivers ManifestWorks through the gRPC server', async () => {
-    for (const spoke of world.spokes)
+    for (const spoke of world.spokes) {
       await spoke.client.delete({
         apiVersion: 'v1',
         kind: 'Secret',
         namespace: AGENT_NAMESPACE,
         name: 'hub-kubeconfig-secret',
       });
+      await spoke.processKubelet()?.deletePod(`${AGENT_NAMESPACE}/klusterlet-agent`);
+    }
     for (const spoke of world.spokes)
       await world.hub.client.create(configMapWork(spoke.name, 'over-grpc', { via: 'grpc' }));
     await eventually(
