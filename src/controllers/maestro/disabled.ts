@@ -37,7 +37,7 @@ export async function convergeDisabled(
 ): Promise<ReconcileResult> {
   // Our Secrets are cached per namespace: the operand namespace's must be listed before pruning.
   if (!rt.caches.secrets.in(spec.namespace)) return { requeueAfter: CACHE_WAIT_MS };
-  const keepRetained = retainedKeys(spec, (p) => rt.caches.cachePlane(p));
+  const keepRetained = retainedKeys(spec, (p) => rt.caches.cachePlane(p), world.owned);
   const isRetained = (o: OwnedObject) => keepRetained.has(planeKey(o.plane, o.object));
   const retained = world.owned.filter(isRetained).map((o) => describeObject(o.object));
   if (spec.retainDataOnDisable && spec.database.type === 'Embedded')

@@ -107,7 +107,7 @@ export async function convergeEnabled(
   const keep = new Set<string>([
     ...objects.map((o) => planeKey(rt.caches.cachePlane(o.plane), o.object)),
     ...plan.objects.map((o) => planeKey(rt.caches.cachePlane('data'), o)),
-    ...retainedKeys(spec, (p) => rt.caches.cachePlane(p)),
+    ...retainedKeys(spec, (p) => rt.caches.cachePlane(p), world.owned),
     ...(draining ? conductorKeys(world.owned) : []),
   ]);
   await pruneObjects(selectForDeletion(world.owned, keep), ctx);

@@ -9,8 +9,8 @@
  *     one computes it from caches that show the writes, instead of publishing a snapshot from
  *     before them that is about to change.
  *  3. Without the MultiClusterEngine API, wait: nothing is installed or removed.
- *  4. Parse the settings (no Maestro object means the defaults); invalid settings stop here
- *     (nothing is pruned or deleted).
+ *  4. Parse the settings (no Maestro object means the defaults, in the namespace of the install
+ *     already there); invalid settings stop here (nothing is pruned or deleted).
  *  5. Enabled: validate against the hub, material, render, apply, ClusterManager, fleet, prune
  *     (`enabled.ts`). Disabled or no MCE: fleet back to kube, then release and remove
  *     (`disabled.ts`).
@@ -29,6 +29,7 @@ import { loadWorld, type World } from './load-world.js';
 import { writeContext, type MaestroRuntime } from './maestro-runtime.js';
 import type { Report } from './outcome.js';
 import { publishStatus } from './publish-status.js';
+import { installedNamespace } from './retained-data.js';
 import { formatFieldError, parseMaestroSpec } from './render/index.js';
 
 /** Reconciles the Maestro singleton. Throws to retry with backoff (after status was written). */
@@ -94,8 +95,11 @@ async function converge(
   const mce = world.mce.kind === 'Present' ? world.mce.mce : undefined;
   const toggle = mce ? maestroToggle(mce) : { enabled: false as const, decidedBy: 'absent' as const };
 
-  // 4. Settings: invalid ones stop everything, nothing is pruned.
-  const parsed = parseMaestroSpec(rawSpec);
+  // 4. Settings: invalid ones stop everything, nothing is pruned. Without a Maestro object they
+  //    are the defaults, in the namespace of the install already there (deleting the object must
+  //    not move Maestro away from its data).
+  const installed = rawSpec === undefined ? installedNamespace(world.owned) : undefined;
+  const parsed = parseMaestroSpec(installed ? { namespace: installed } : rawSpec);
   if (!parsed.ok) {
     report.outcome = { kind: 'InvalidSpec', enabled: toggle.enabled, errors: parsed.errors };
     return {};

@@ -9,15 +9,45 @@ import type { MaestroSpec } from '../../api/maestro.js';
 import { isNotFound } from '../../runtime/index.js';
 import { ObjectWriteError, type WriteContext } from './apply-objects.js';
 import { planeKey } from './prune.js';
-import { names, retainedObjects } from './render/index.js';
+import type { OwnedObject } from './load-world.js';
+import { isRetainedData, names, retainedObjects } from './render/index.js';
 
-/** Keys (`planeKey`, cache planes) of the objects a disable keeps for `spec`. */
-export function retainedKeys(spec: MaestroSpec, cachePlane: (p: 'control' | 'data') => 'control' | 'data') {
-  return new Set(
-    retainedObjects(spec).map((r) =>
-      planeKey(cachePlane('control'), { kind: r.kind, metadata: { namespace: r.namespace, name: r.name } }),
-    ),
+/**
+ * Keys (`planeKey`, cache planes) of the objects no prune may delete for `spec`: its retained data,
+ * and retained data of any other install among `owned` (`isRetainedData`).
+ */
+export function retainedKeys(
+  spec: MaestroSpec,
+  cachePlane: (p: 'control' | 'data') => 'control' | 'data',
+  owned: readonly OwnedObject[] = [],
+) {
+  const control = cachePlane('control');
+  const keys = retainedObjects(spec).map((r) =>
+    planeKey(control, { kind: r.kind, metadata: { namespace: r.namespace, name: r.name } }),
   );
+  for (const o of owned) {
+    const { kind, metadata } = o.object;
+    if (
+      o.plane === control &&
+      isRetainedData(spec, { kind, name: metadata.name ?? '', namespace: metadata.namespace })
+    )
+      keys.push(planeKey(o.plane, o.object));
+  }
+  return new Set(keys);
+}
+
+/**
+ * The namespace of the install already there (the one holding our database Secret), when there is
+ * exactly one: without a Maestro object the settings are the defaults but the namespace stays where
+ * the data is (`spec.namespace` is immutable, and deleting the object must not move Maestro).
+ */
+export function installedNamespace(owned: readonly OwnedObject[]): string | undefined {
+  const namespaces = new Set(
+    owned
+      .filter((o) => o.object.kind === 'Secret' && o.object.metadata.name === names.dbSecret)
+      .map((o) => o.object.metadata.namespace ?? ''),
+  );
+  return namespaces.size === 1 ? [...namespaces][0] : undefined;
 }
 
 /** Names of the database claims of a StatefulSet with `replicas` pods: `<template>-<set>-<ordinal>`. */

@@ -10,7 +10,11 @@ import {
 import { ownsSpecFields, selectMce } from '../../../src/controllers/maestro/load-world.js';
 import { planeKey, selectForDeletion } from '../../../src/controllers/maestro/prune.js';
 import { renderMaestro } from '../../../src/controllers/maestro/render/index.js';
-import { databaseClaimNames, retainedKeys } from '../../../src/controllers/maestro/retained-data.js';
+import {
+  databaseClaimNames,
+  installedNamespace,
+  retainedKeys,
+} from '../../../src/controllers/maestro/retained-data.js';
 import { keepOwnApplyEntries, trimObject } from '../../../src/controllers/maestro/trim.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { clusterManager, renderInput } from '../maestro/fixtures.js';
@@ -204,6 +208,27 @@ describe('pruning', () => {
       'control|Namespace//maestro',
     ]);
     expect(databaseClaimNames(1)).toEqual(['maestro-db-data-maestro-db-0']);
+  });
+
+  it('keeps the data of an install in another namespace, and finds where the install is', () => {
+    const same = () => 'control' as const;
+    const owned = (kind: string, name: string, namespace?: string) => ({
+      plane: 'control' as const,
+      object: { apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) } },
+    });
+    const other = [
+      owned('Namespace', 'maestro-data'),
+      owned('Secret', 'maestro-db-config', 'maestro-data'),
+      owned('Secret', 'maestro-mqtt-certs', 'maestro-data'),
+    ];
+    expect([...retainedKeys(maestroSpecSchema.parse({ retainDataOnDisable: false }), same, other)]).toEqual([
+      'control|Namespace//maestro',
+      'control|Namespace//maestro-data',
+      'control|Secret/maestro-data/maestro-db-config',
+    ]);
+    expect(installedNamespace(other)).toBe('maestro-data');
+    expect(installedNamespace([])).toBeUndefined();
+    expect(installedNamespace([...other, owned('Secret', 'maestro-db-config', 'maestro')])).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultMaestroSpec, maestroSpecSchema } from '../../../src/api/maestro.js';
 import {
+  isRetainedData,
   PRUNABLE_KINDS,
   PRUNE_LABEL_SELECTOR,
   renderDisabled,
@@ -78,6 +79,34 @@ describe('selectPrunable', () => {
     ]);
     expect(selectPrunable(existing, null, maestroSpecSchema.parse({ retainDataOnDisable: false }))).toEqual(
       existing.filter((r) => r.kind !== 'Namespace'),
+    );
+  });
+
+  it("never prunes another namespace's data, whatever retainDataOnDisable says here", () => {
+    // The Maestro object was deleted (defaults: namespace maestro) or names another namespace now.
+    const elsewhere = [
+      ref('Namespace', 'maestro-data'),
+      ref('Secret', 'maestro-db-config', 'maestro-data'),
+      ref('Secret', 'maestro-mqtt-ca', 'maestro-data'),
+      ref('Deployment', 'maestro', 'maestro-data'),
+    ];
+    const desired = renderMaestro(renderInput());
+    for (const spec of [defaultMaestroSpec(), maestroSpecSchema.parse({ retainDataOnDisable: false })]) {
+      expect(selectPrunable(elsewhere, desired, spec)).toEqual([
+        ref('Deployment', 'maestro', 'maestro-data'),
+      ]);
+      expect(selectPrunable(elsewhere, null, spec)).toEqual([ref('Deployment', 'maestro', 'maestro-data')]);
+      expect(isRetainedData(spec, ref('Secret', 'maestro-db-config', 'maestro-data'))).toBe(true);
+    }
+    expect(isRetainedData(defaultMaestroSpec(), ref('Secret', 'maestro-db-config', 'maestro'))).toBe(true);
+    expect(
+      isRetainedData(
+        maestroSpecSchema.parse({ retainDataOnDisable: false }),
+        ref('Secret', 'maestro-db-config', 'maestro'),
+      ),
+    ).toBe(false);
+    expect(isRetainedData(defaultMaestroSpec(), ref('Secret', 'maestro-mqtt-certs', 'maestro-data'))).toBe(
+      false,
     );
   });
 

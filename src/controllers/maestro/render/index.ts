@@ -15,6 +15,7 @@ export {
   PRUNE_LABEL_SELECTOR,
   refKey,
   renderDisabled,
+  isRetainedData,
   retainedObjects,
   selectPrunable,
 } from './prune.js';

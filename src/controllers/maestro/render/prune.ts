@@ -112,6 +112,22 @@ export function retainedObjects(spec: MaestroSpec): ObjectRef[] {
   ];
 }
 
+/**
+ * Whether `ref` is retained data whatever the settings say now: every namespace (it holds the
+ * operator's Role and the data), and the database Secret and MQTT CA in any namespace, except in
+ * `spec.namespace` when the admin turned retainDataOnDisable off there (the one explicit choice that
+ * lets data go). Settings that name another namespace, or defaults after the Maestro object was
+ * deleted, never make an earlier install's data prunable.
+ */
+export function isRetainedData(
+  spec: MaestroSpec,
+  ref: Pick<ObjectRef, 'kind' | 'name' | 'namespace'>,
+): boolean {
+  if (ref.kind === 'Namespace') return true;
+  if (ref.kind !== 'Secret' || (ref.name !== names.dbSecret && ref.name !== names.mqttCaSecret)) return false;
+  return spec.retainDataOnDisable || ref.namespace !== spec.namespace;
+}
+
 /** What to do when the MCE turns Maestro off. */
 export interface DisabledPlan {
   /** Objects that must not be deleted. */
@@ -155,5 +171,5 @@ export function selectPrunable(
       }),
     );
   }
-  return existing.filter((ref) => !keep.has(refKey(ref)));
+  return existing.filter((ref) => !keep.has(refKey(ref)) && !isRetainedData(spec, ref));
 }
