@@ -2,6 +2,8 @@
  * Bad input: what the CRD schema rejects, and what only the operator can judge (Secrets the spec
  * names), which must leave everything installed in place and say which field is wrong.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isInvalid, type KubeClient, type KubeObject } from '../../../src/runtime/index.js';
 import { consistently, eventually } from '../../harness/eventually.js';
@@ -105,6 +107,44 @@ describe('bad input', () => {
     await waitForCondition(client, 'Degraded', 'False', 'AsExpected');
     await waitForCondition(client, 'Available', 'True', 'Available');
     expect(await ownedObjects(client)).toEqual(before);
+  });
+
+  it('never puts the contents of a broken external broker Secret into status, Events or logs', async () => {
+    const canary = 'Zq7CANARYx9-broker-password';
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'mqtt-broken', namespace: NS },
+      stringData: {
+        // An unterminated quote: the YAML parser's own message quotes this line.
+        'config.yaml': `brokerHost: mqtt.example.com:8883\npassword: "${canary}\nusername: maestro\n`,
+      },
+    } as KubeObject);
+    await patchMaestroSpec(client, {
+      transport: 'mqtt',
+      broker: { type: 'External', external: { secretRef: { name: 'mqtt-broken' } } },
+    });
+    const degraded = await waitForCondition(client, 'Degraded', 'True', 'InvalidSpec');
+    expect(degraded.message).toMatch(
+      /spec\.broker\.external\.secretRef\.name: secret "mqtt-broken" key config\.yaml is not YAML \([A-Z_]+ at line \d+, column \d+\)/,
+    );
+    await eventually(async () =>
+      (await mceComponents(client)).some((c) => c.name === 'maestro' && c.reason === 'InvalidSpec'),
+    );
+    const maestro = await client.get(ref.maestro);
+    const events = await client.list('v1', 'Event');
+    const log = readFileSync(join(hub.cp.dir, 'operator.log'), 'utf8');
+    expect(log).toContain('config.yaml is not YAML');
+    for (const output of [
+      JSON.stringify(maestro),
+      JSON.stringify(await mceComponents(client)),
+      JSON.stringify(events),
+      log,
+    ])
+      expect(output).not.toContain(canary);
+
+    await patchMaestroSpec(client, { transport: 'grpc', broker: null });
+    await waitForCondition(client, 'Degraded', 'False', 'AsExpected');
   });
 
   it('reports the legacy maestro-addon when its ClusterManagementAddOn exists', async () => {

@@ -1,8 +1,9 @@
 /**
  * Reading the Secrets a user provides for an external database or broker. Each parser returns the
- * values render needs or field-named errors; nothing here throws on bad input.
+ * values render needs or field-named errors; nothing here throws on bad input, and no error quotes
+ * a value from the Secret (errors go to status, Events and logs; a value may be a credential).
  */
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml, YAMLError } from 'yaml';
 import { MAESTRO_SOURCE_ID, SHARED_SUBSCRIPTION_GROUP } from './names.js';
 import type { FieldError, SecretData } from './types.js';
 
@@ -47,7 +48,7 @@ export function parseExternalDatabase(
   if (data['db.port']?.trim() && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     errors.push({
       field,
-      message: `secret "${secretName}" key db.port must be a port number, got "${data['db.port']}"`,
+      message: `secret "${secretName}" key db.port must be a port number`,
     });
   }
   // Maestro quotes the password into its LISTEN connection string as password='%s' without
@@ -64,7 +65,7 @@ export function parseExternalDatabase(
   if (!sslmode) {
     errors.push({
       field,
-      message: `secret "${secretName}" key db.sslmode must be one of ${SSL_MODES.join(', ')}, got "${rawMode}"`,
+      message: `secret "${secretName}" key db.sslmode must be one of ${SSL_MODES.join(', ')}`,
     });
   } else if (sslmode !== 'disable' && !data['db.rootcert']?.trim()) {
     errors.push({
@@ -127,7 +128,7 @@ export function parseExternalBroker(
   try {
     doc = parseYaml(text);
   } catch (err) {
-    return fail(field, `secret "${secretName}" key config.yaml is not YAML: ${(err as Error).message}`);
+    return fail(field, `secret "${secretName}" key config.yaml is not YAML (${yamlErrorPlace(err)})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return fail(field, `secret "${secretName}" key config.yaml must be a mapping`);
@@ -156,7 +157,7 @@ export function parseExternalBroker(
     } else if (m[5] !== '+') {
       errors.push({
         field,
-        message: `secret "${secretName}" config.yaml topics.${name} must use + for the consumer, got "${String(topic)}"`,
+        message: `secret "${secretName}" config.yaml topics.${name} must use + for the consumer`,
       });
     }
   }
@@ -174,6 +175,18 @@ export function externalBrokerConfigYaml(broker: ExternalBroker, shared: boolean
     topics.agentEvents = `$share/${SHARED_SUBSCRIPTION_GROUP}/${topics.agentEvents}`;
   }
   return stringifyYaml({ ...broker.config, topics });
+}
+
+/**
+ * Where a YAML document is broken, without its text: the parser's message quotes the offending
+ * lines, and a Secret's lines are credentials. The code and position are enough to find it.
+ */
+function yamlErrorPlace(err: unknown): string {
+  if (err instanceof YAMLError) {
+    const at = err.linePos?.[0];
+    return at ? `${err.code} at line ${at.line}, column ${at.col}` : err.code;
+  }
+  return 'unreadable';
 }
 
 function fail<T>(field: string, message: string): Parsed<T> {
