@@ -11,6 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import {
+  AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
+  AGENT_ROLLOUT_MEMBERSHIP_KIND,
+} from '../src/api/agentrollout-membership.js';
 import type { CustomResourceDefinition, JsonSchemaProps } from '../src/api/openapi.js';
 import {
   crdFileName,
@@ -18,6 +22,7 @@ import {
   isMain,
   OPERATOR_NAME,
   OPERATOR_NAMESPACE,
+  allCrds,
   ownCrds,
   REPO_ROOT,
   writeGenerated,
@@ -237,6 +242,24 @@ function ownedCrd(crd: CustomResourceDefinition): Json {
   };
 }
 
+/**
+ * Examples of the internal kinds (never applied by users; OLM's validator wants one per owned API,
+ * and a reader of the bundle sees what the operator writes).
+ */
+const INTERNAL_EXAMPLES: Json[] = [
+  {
+    apiVersion: AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
+    kind: AGENT_ROLLOUT_MEMBERSHIP_KIND,
+    metadata: { name: 'upgrade-klusterlet-members-3-0' },
+    spec: {
+      rollout: 'upgrade-klusterlet',
+      revision: '3',
+      index: 0,
+      members: 'cluster1\t0\tcanary\ncluster2\t1\t',
+    },
+  },
+];
+
 /** relatedImages: the operator image and every OPERAND_IMAGE_* of the manager container. */
 function relatedImages(deployment: Deployment): { name: string; image: string }[] {
   const manager = deployment.spec.template.spec.containers[0];
@@ -273,9 +296,12 @@ export function clusterServiceVersion(read: ReadFile): Json {
   );
   const images = relatedImages(deployment);
   const operatorImage = images[0]?.image ?? '';
-  const crds = ownCrds();
+  const crds = allCrds();
   const ownedKinds = new Set(crds.map((c) => c.spec.names.kind));
-  const examples = samples.filter((o) => ownedKinds.has(o.kind)).map((o) => withoutNamespace(o));
+  const examples = [
+    ...samples.filter((o) => ownedKinds.has(o.kind)).map((o) => withoutNamespace(o)),
+    ...INTERNAL_EXAMPLES,
+  ];
 
   return {
     apiVersion: 'operators.coreos.com/v1alpha1',
@@ -284,6 +310,12 @@ export function clusterServiceVersion(read: ReadFile): Json {
       name: `${PACKAGE}.v${pkg.version}`,
       annotations: {
         'alm-examples': JSON.stringify(examples, null, 2),
+        // Records the operator keeps for itself: the console hides them from users.
+        'operators.operatorframework.io/internal-objects': JSON.stringify(
+          allCrds()
+            .map((c) => c.metadata.name)
+            .filter((name) => !ownCrds().some((o) => o.metadata.name === name)),
+        ),
         capabilities: 'Basic Install',
         categories: 'Integration & Delivery,OpenShift Optional',
         containerImage: operatorImage,
@@ -377,7 +409,7 @@ export function generateBundle(read: ReadFile): GeneratedFiles {
     `olm-bundle/manifests/${PACKAGE}.clusterserviceversion.yaml`,
     yamlFile(BUNDLE_HEADER, [yamlDocument(csv)]),
   );
-  for (const crd of ownCrds()) {
+  for (const crd of allCrds()) {
     const name = crdFileName(crd);
     files.set(`olm-bundle/manifests/${name}`, read(`crds/${name}`));
   }

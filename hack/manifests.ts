@@ -10,11 +10,12 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Document } from 'yaml';
-import { agentRolloutCrd } from '../src/api/agentrollout-crd.js';
-import { maestroCrd } from '../src/api/maestro-crd.js';
+import { allCrds, ownCrds } from '../src/api/crds.js';
 import type { CustomResourceDefinition } from '../src/api/openapi.js';
 import { DEFAULT_OPERAND_NAMESPACE } from '../src/controllers/maestro/rbac.js';
 import { operatorRbac, plainRule, type MergedRule } from '../src/rbac/index.js';
+
+export { allCrds, ownCrds };
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,11 +85,6 @@ export function yamlFile(header: string, docs: string[]): string {
     .map((l) => `# ${l}`.trimEnd())
     .join('\n');
   return `${head}\n${docs.join('---\n')}`;
-}
-
-/** The CRDs we own, in a stable order. */
-export function ownCrds(): CustomResourceDefinition[] {
-  return [agentRolloutCrd(), maestroCrd()];
 }
 
 /** kubebuilder's file name for a CRD: `<group>_<plural>.yaml`. */
@@ -224,7 +220,7 @@ export function rbacFiles(): GeneratedFiles {
 export function crdFiles(): GeneratedFiles {
   const files: GeneratedFiles = new Map();
   const names: string[] = [];
-  for (const crd of ownCrds()) {
+  for (const crd of allCrds()) {
     const name = crdFileName(crd);
     names.push(name);
     const content = yamlFile(CRD_HEADER, [yamlDocument(crd)]);

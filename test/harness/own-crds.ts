@@ -6,15 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { agentRolloutCrd } from '../../src/api/agentrollout-crd.js';
-import { maestroCrd } from '../../src/api/maestro-crd.js';
+import { allCrds } from '../../src/api/crds.js';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 
 /** Writes every CRD we own into a fresh directory and returns it (the caller removes it). */
 function ownCrdDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mmo-crds-'));
-  writeFileSync(join(dir, 'maestros.yaml'), stringify(maestroCrd()));
-  writeFileSync(join(dir, 'agentrollouts.yaml'), stringify(agentRolloutCrd()));
+  for (const crd of allCrds()) writeFileSync(join(dir, `${crd.spec.names.plural}.yaml`), stringify(crd));
   return dir;
 }
 

@@ -10,7 +10,7 @@ import { Controller, objectKey, type KubeObject } from '../../runtime/index.js';
 import type { ControllerFactory } from '../index.js';
 import { ClusterIndex } from './cluster-index.js';
 import { readClusterState } from './cluster-state.js';
-import { ROLLOUT_LABEL } from './labels.js';
+import type { MembershipChunk } from './membership-store.js';
 import { rolloutReconciler } from './reconcile.js';
 import { versionSkewController } from './version-skew-gauge.js';
 import { RolloutInformers } from './world.js';
@@ -80,9 +80,9 @@ export const rolloutControllerFactory: ControllerFactory = (deps) => {
     .watch(world.klusterletConfigs, all)
     .watch(world.clusterManagementAddOns, all)
     .watch(world.engines, all)
-    .watch(world.members, (cm) => {
-      const rollout = cm.metadata.labels?.[ROLLOUT_LABEL];
-      return rollout ? [`${cm.metadata.namespace}/${rollout}`] : [];
+    .watch(world.members, (m) => {
+      const rollout = (m as MembershipChunk).spec?.rollout;
+      return typeof rollout === 'string' ? [`${m.metadata.namespace}/${rollout}`] : [];
     });
 
   logger.debug({ apiVersion: AGENT_ROLLOUT_API_VERSION }, 'agent rollout controller configured');

@@ -1,20 +1,25 @@
 /**
- * Reads and writes the frozen membership ConfigMaps of a rollout revision (encoding in
- * `membership.ts`). They live next to the AgentRollout on the data plane (they are API state of
- * the rollout, not operand configuration) and carry an owner reference to it, so deleting the
- * rollout removes them.
+ * Reads and writes the frozen membership chunks of a rollout revision (AgentRolloutMembership
+ * objects; encoding in `membership.ts`). They live next to the AgentRollout on the data plane
+ * (they are API state of the rollout, not operand configuration) and carry an owner reference to
+ * it, so deleting the rollout removes them.
  */
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
+import {
+  AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
+  AGENT_ROLLOUT_MEMBERSHIP_KIND,
+  type AgentRolloutMembershipSpec,
+} from '../../api/agentrollout-membership.js';
 import { PLANE_ANNOTATION } from '../../kube/planes.js';
 import type { KubeClient, KubeObject } from '../../runtime/index.js';
 import type { Membership } from '../../rollout/index.js';
 import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';
-import { appendMembers, decodeMembers, encodeMembers, MEMBERS_KEY, type MemberLine } from './membership.js';
+import { appendMembers, decodeMembers, encodeMembers, type MemberLine } from './membership.js';
 
-export const MEMBERS_LABEL = 'rollout.maestro.multicluster.openshift.io/members';
 export const REVISION_LABEL = 'rollout.maestro.multicluster.openshift.io/revision';
 
-type ConfigMap = KubeObject & { data?: Record<string, string> };
+/** A chunk as cached (the informer keeps it whole; the spec is not trusted to be well-formed). */
+export type MembershipChunk = KubeObject & { spec?: Partial<AgentRolloutMembershipSpec> };
 
 export interface RolloutOwner {
   namespace: string;
@@ -32,7 +37,7 @@ export class MembershipCache {
 
   /** Members of `revision` from the chunk ConfigMaps (in index order), and the chunks' lines. */
   read(
-    chunks: readonly ConfigMap[],
+    chunks: readonly MembershipChunk[],
     revision: string,
   ): { members: Map<string, Membership>; lines: MemberLine[][] } {
     const members = new Map<string, Membership>();
@@ -43,7 +48,7 @@ export class MembershipCache {
       let entry = this.decoded.get(key);
       if (!entry || entry.rv !== rv) {
         const m = new Map<string, Membership>();
-        decodeMembers(cm.data?.[MEMBERS_KEY] ?? '', revision, m);
+        decodeMembers(typeof cm.spec?.members === 'string' ? cm.spec.members : '', revision, m);
         entry = { rv, members: m };
         this.decoded.set(key, entry);
       }
@@ -62,18 +67,11 @@ export class MembershipCache {
   }
 }
 
-/** The chunk ConfigMaps of a revision, ordered by index. */
-export function chunksOf(all: readonly KubeObject[], rollout: string, revision: string): ConfigMap[] {
-  return (all as ConfigMap[])
-    .filter(
-      (cm) =>
-        cm.metadata.labels?.[ROLLOUT_LABEL] === rollout && cm.metadata.labels?.[REVISION_LABEL] === revision,
-    )
-    .sort((a, b) => chunkIndex(a) - chunkIndex(b));
-}
-
-function chunkIndex(cm: ConfigMap): number {
-  return Number(cm.metadata.name?.split('-').pop() ?? 0);
+/** The chunks of a revision, ordered by index. */
+export function chunksOf(all: readonly KubeObject[], rollout: string, revision: string): MembershipChunk[] {
+  return (all as MembershipChunk[])
+    .filter((c) => c.spec?.rollout === rollout && c.spec.revision === revision)
+    .sort((a, b) => (a.spec?.index ?? 0) - (b.spec?.index ?? 0));
 }
 
 /** Writes new members into chunks (filling the last, then new ones); returns the chunk count. */
@@ -87,17 +85,12 @@ export async function writeMembers(
   const changed = appendMembers(existing, added);
   for (const { index, lines } of changed) {
     await client.apply({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+      apiVersion: AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
+      kind: AGENT_ROLLOUT_MEMBERSHIP_KIND,
       metadata: {
         name: chunkName(owner.name, revision, index),
         namespace: owner.namespace,
-        labels: {
-          ...rolloutLabels(),
-          [MEMBERS_LABEL]: 'true',
-          [ROLLOUT_LABEL]: owner.name,
-          [REVISION_LABEL]: revision,
-        },
+        labels: { ...rolloutLabels(), [ROLLOUT_LABEL]: owner.name, [REVISION_LABEL]: revision },
         annotations: { [PLANE_ANNOTATION]: 'data' },
         ownerReferences: [
           {
@@ -109,8 +102,8 @@ export async function writeMembers(
           },
         ],
       },
-      data: { [MEMBERS_KEY]: encodeMembers(lines) },
-    } as ConfigMap);
+      spec: { rollout: owner.name, revision, index, members: encodeMembers(lines) },
+    } as MembershipChunk);
   }
   return Math.max(existing.length, ...changed.map((c) => c.index + 1));
 }

@@ -1,6 +1,6 @@
 /**
  * The frozen membership of a rollout revision: which clusters were in which decision group when
- * the revision started, and which joined later. Kept in ConfigMaps next to the rollout, a few
+ * the revision started, and which joined later. Kept in AgentRolloutMembership objects next to the rollout, a few
  * thousand clusters per object, so freezing a 200,000-cluster plan costs tens of writes rather
  * than one write per cluster, and a restart reads it back.
  *
@@ -8,9 +8,8 @@
  */
 import type { Membership } from '../../rollout/index.js';
 
-/** Clusters per ConfigMap: ~40 bytes a line keeps each object far below etcd's 1.5 MB limit. */
+/** Clusters per chunk: ~40 bytes a line keeps each object far below etcd's 1.5 MB limit. */
 export const MEMBERS_PER_CHUNK = 10_000;
-export const MEMBERS_KEY = 'members';
 
 export interface MemberLine {
   name: string;

@@ -49,8 +49,13 @@ export const rolloutRbac: RbacTable = {
     },
     { apiGroups: ['multicluster.openshift.io'], resources: ['multiclusterengines'], verbs: READ },
     { apiGroups: ['operator.open-cluster-management.io'], resources: ['clustermanagers'], verbs: ['get'] },
-    // Frozen membership chunks next to each rollout (label-selected informer across namespaces).
-    { apiGroups: [''], resources: ['configmaps'], verbs: [...READ, 'create', 'patch'] },
+    // Frozen membership chunks next to each rollout: a kind of our own, never ConfigMaps (a
+    // cluster-wide ConfigMap write would let a stolen token rewrite any namespace's configuration).
+    {
+      apiGroups: ['maestro.multicluster.openshift.io'],
+      resources: ['agentrolloutmemberships'],
+      verbs: [...READ, 'create', 'patch'],
+    },
   ],
   namespaced: {
     // The embedded broker's CA, to issue each cluster's agent certificate (mqtt transport).

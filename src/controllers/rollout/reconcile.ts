@@ -9,7 +9,7 @@
  *     version skew, hub transport, no conflicting rollout) — a failure stalls before any start;
  *  5. observe every cluster (state records on the cluster objects + agent feedback);
  *  6. plan one step (pure);
- *  7. freeze new members (chunk ConfigMaps), then start or revert the clusters of the step, one
+ *  7. freeze new members (AgentRolloutMembership chunks), then start or revert the clusters of the step, one
  *     write each;
  *  8. write status once (skipped when unchanged), metrics and events; requeue at the recheck time.
  */

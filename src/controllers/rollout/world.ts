@@ -6,6 +6,10 @@
  */
 import type { z } from 'zod';
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
+import {
+  AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
+  AGENT_ROLLOUT_MEMBERSHIP_KIND,
+} from '../../api/agentrollout-membership.js';
 import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import {
   ADDON_API_VERSION,
@@ -45,7 +49,6 @@ import { readClusterState, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
 import type { RolloutWorld } from './drivers/types.js';
 import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
 import { AGENT_WORK_NAME } from './drivers/maestro-agent.js';
-import { MEMBERS_LABEL } from './membership-store.js';
 import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
 
 /**
@@ -145,7 +148,7 @@ export class RolloutInformers implements RolloutWorld {
       transform: trimWith(klusterletConfigSchema),
     });
     this.engines = make(MCE_API_VERSION, MCE_KIND);
-    this.members = make('v1', 'ConfigMap', { labelSelector: `${MEMBERS_LABEL}=true` });
+    this.members = make(AGENT_ROLLOUT_MEMBERSHIP_API_VERSION, AGENT_ROLLOUT_MEMBERSHIP_KIND);
 
     this.decisions.addIndex(BY_PLACEMENT, (o) => {
       const placement = o.metadata.labels?.[PLACEMENT_LABEL];

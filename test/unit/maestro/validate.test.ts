@@ -46,8 +46,7 @@ describe('validateMaestroSettings', () => {
     {
       name: 'external DB port not a number',
       input: renderInput({ spec: externalDb, external: { database: { ...EXTERNAL_DB, 'db.port': 'five' } } }),
-      expected:
-        'spec.database.external.secretRef.name: secret "x" key db.port must be a port number',
+      expected: 'spec.database.external.secretRef.name: secret "x" key db.port must be a port number',
     },
     {
       name: 'external DB TLS without a root certificate',

@@ -232,3 +232,123 @@ describe('mergeRbacTables', () => {
     expect(() => mergeRbacTables(RBAC_TABLES, OPERATOR_NAMESPACE)).not.toThrow();
   });
 });
+
+/** `namespace group/resource verb[names]` ('*' namespace = cluster-wide), one per write a rule grants. */
+function writeGrants(): string[] {
+  const reads = new Set(['get', 'list', 'watch']);
+  const out = new Set<string>();
+  for (const { where, rule } of allRules())
+    for (const g of rule.apiGroups)
+      for (const res of rule.resources)
+        for (const v of rule.verbs.filter((x) => !reads.has(x)))
+          out.add(
+            `${where || '*'} ${g || 'core'}/${res} ${v}${rule.resourceNames ? `[${rule.resourceNames.join(',')}]` : ''}`,
+          );
+  return [...out].sort();
+}
+
+/**
+ * Every write the operator may make, and why. A new write rule fails this test until it is added
+ * here with its reason (and docs/security.md's RBAC table agrees).
+ */
+const WRITE_ALLOW_LIST: Record<string, string> = {
+  // Cluster-wide: objects of OCM kinds that live in each cluster's or each rollout's namespace.
+  '* core/namespaces create': 'the operand namespace (spec.namespace) and the global-set namespace',
+  '* addon.open-cluster-management.io/managedclusteraddons patch':
+    "add-on rollouts: the rollout's record annotation and config reference on each cluster's add-on",
+  '* cluster.open-cluster-management.io/managedclusters patch':
+    'klusterlet and transport rollouts: the klusterlet-config annotation and the rollout record',
+  '* cluster.open-cluster-management.io/managedclustersetbindings create':
+    'binds the global set into the transport rollout namespace',
+  '* cluster.open-cluster-management.io/managedclustersets/bind create[global]':
+    'allowed to bind only the global set (the transport reaches every cluster)',
+  '* cluster.open-cluster-management.io/placements create[maestro-transport]': 'the transport Placement',
+  '* cluster.open-cluster-management.io/placements patch[maestro-transport]': 'the transport Placement',
+  '* cluster.open-cluster-management.io/placements delete[maestro-transport]': 'the transport Placement',
+  '* config.open-cluster-management.io/klusterletconfigs create':
+    'derived KlusterletConfigs, one per rollout target (users’ configs are only read)',
+  '* config.open-cluster-management.io/klusterletconfigs patch': 'keeps derived KlusterletConfigs in step',
+  '* events.k8s.io/events create': 'Events on the objects the operator reconciles',
+  '* events.k8s.io/events patch': 'Event series counts',
+  '* authentication.k8s.io/tokenreviews create':
+    'secure metrics: authenticates the bearer token of each /metrics scraper (controller-runtime filters)',
+  '* authorization.k8s.io/subjectaccessreviews create':
+    'secure metrics: checks that the scraper may get the non-resource URL /metrics',
+  '* maestro.multicluster.openshift.io/agentrolloutmemberships create':
+    "frozen membership chunks next to each rollout (our own kind: no power over anyone's configuration)",
+  '* maestro.multicluster.openshift.io/agentrolloutmemberships patch': 'appends late joiners to a chunk',
+  '* maestro.multicluster.openshift.io/agentrollouts create[maestro-transport]': 'the transport rollout',
+  '* maestro.multicluster.openshift.io/agentrollouts patch[maestro-transport]': 'the transport rollout',
+  '* maestro.multicluster.openshift.io/agentrollouts delete[maestro-transport]': 'the transport rollout',
+  '* maestro.multicluster.openshift.io/agentrollouts/status update': 'rollout status',
+  '* maestro.multicluster.openshift.io/agentrollouts/status patch': 'rollout status',
+  '* maestro.multicluster.openshift.io/maestros/status patch[cluster]': 'the Maestro singleton status',
+  '* multicluster.openshift.io/multiclusterengines/status patch':
+    "the maestro entry of the MCE's status.components (merge by entry name)",
+  '* operator.open-cluster-management.io/clustermanagers patch[cluster-manager]':
+    'the gRPC registration driver and server settings (our fields only, server-side apply)',
+  '* work.open-cluster-management.io/manifestworks create':
+    'ReadOnly observer works and Maestro agent works in cluster namespaces',
+  '* work.open-cluster-management.io/manifestworks patch': 'keeps observer and agent works in step',
+  '* work.open-cluster-management.io/manifestworks delete': 'removes agent works on rollback to kube',
+  // The operator's own namespace.
+  'mce-maestro-operator coordination.k8s.io/leases create': 'leader election',
+  'mce-maestro-operator coordination.k8s.io/leases update[mce-maestro-operator]': 'leader election',
+  // OLM turns the install namespace's Role into a ClusterRole for an AllNamespaces install.
+  '* coordination.k8s.io/leases create': 'leader election (AllNamespaces install through OLM)',
+  '* coordination.k8s.io/leases update[mce-maestro-operator]':
+    'leader election (AllNamespaces install through OLM)',
+  // The operand namespace, which the operator owns: everything Maestro is made of.
+  ...Object.fromEntries(
+    [
+      'core/configmaps',
+      'core/serviceaccounts',
+      'core/secrets',
+      'core/services',
+      'apps/deployments',
+      'apps/statefulsets',
+      'monitoring.coreos.com/servicemonitors',
+      'networking.k8s.io/networkpolicies',
+      'policy/poddisruptionbudgets',
+      'rbac.authorization.k8s.io/rolebindings',
+      'rbac.authorization.k8s.io/roles',
+      'route.openshift.io/routes',
+    ].flatMap((r) =>
+      ['create', 'patch', 'delete'].map((v) => [
+        `maestro ${r} ${v}`,
+        'Maestro operands in the operand namespace',
+      ]),
+    ),
+  ),
+  'maestro core/namespaces patch': 'labels on the operand namespace',
+  'maestro core/namespaces delete': 'only with retainDataOnDisable off',
+  'maestro core/persistentvolumeclaims delete':
+    'database claims, only with retainDataOnDisable off (the StatefulSet controller created them)',
+  // MCE's hub namespace: single named objects MCE's cluster-manager reads.
+  ...Object.fromEntries(
+    [
+      ['core/configmaps', 'grpc-server-config', "the cluster-manager gRPC server's settings (MCE's format)"],
+      ['core/services', 'maestro-grpc-server-nodeport', 'NodePort exposure of the gRPC server'],
+      ['networking.k8s.io/networkpolicies', 'maestro-grpc-server-db-egress', 'gRPC server to database'],
+      ['route.openshift.io/routes', 'grpc-server', 'Route exposure of the gRPC server'],
+    ].flatMap(([r, name, why]) =>
+      ['create', 'patch', 'delete'].map((v) => [`open-cluster-management-hub ${r} ${v}[${name}]`, why ?? '']),
+    ),
+  ),
+};
+
+describe('write permissions', () => {
+  it('grants no write that the allow-list does not name with a reason, and the list has no stale entry', () => {
+    const granted = writeGrants();
+    expect(granted.filter((g) => !(g in WRITE_ALLOW_LIST))).toEqual([]);
+    expect(Object.keys(WRITE_ALLOW_LIST).filter((k) => !granted.includes(k))).toEqual([]);
+    for (const why of Object.values(WRITE_ALLOW_LIST)) expect(why.length).toBeGreaterThan(10);
+  });
+
+  it('never writes ConfigMaps or Secrets cluster-wide, nor outside owned namespaces except one named object', () => {
+    const owned = new Set([...CREATED_NAMESPACES, OPERATOR_NAMESPACE]);
+    const risky = writeGrants().filter((g) => / core\/(configmaps|secrets) /.test(g));
+    expect(risky.filter((g) => g.startsWith('* '))).toEqual([]);
+    expect(risky.filter((g) => !owned.has(g.split(' ')[0] ?? '') && !/\[[a-z-]+\]$/.test(g))).toEqual([]);
+  });
+});
