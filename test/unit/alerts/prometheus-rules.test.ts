@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CASES, type AlertCase, type Series } from './alert-cases.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CONFIG = join(ROOT, 'config/prometheus');
-const RUNBOOKS = join(ROOT, 'docs/alerts.md');
+const RUNBOOKS = join(ROOT, 'docs/runbooks');
 
 interface Rule {
   alert: string;
@@ -30,7 +30,9 @@ interface PrometheusRule {
   spec: { groups: { name: string; rules: Rule[] }[] };
 }
 
-const runbookBase = 'https://github.com/stolostron/mce-maestro-operator/blob/main/docs/alerts.md#';
+const runbookBase = 'https://github.com/stolostron/mce-maestro-operator/blob/main/docs/runbooks/';
+/** The runbook of an alert: one page per alert, `docs/runbooks/<AlertName>.md` (see test/unit/runbooks.test.ts). */
+const runbookUrl = (alertname: string) => `${runbookBase}${alertname}.md`;
 
 let dir: string;
 let rule: PrometheusRule;
@@ -48,7 +50,7 @@ function promtool(args: string[]): { status: number | null; output: string } {
 
 function promtoolTest(name: string, alertname: string, c: AlertCase, override?: { at: string }): string {
   const inputSeries = (series: Series[]) => series.map(([s, values]) => ({ series: s, values }));
-  const annotations = { ...c.annotations, runbook_url: `${runbookBase}${alertname.toLowerCase()}` };
+  const annotations = { ...c.annotations, runbook_url: runbookUrl(alertname) };
   const severity = rules.find((r) => r.alert === alertname)?.labels?.severity ?? '';
   const file = join(dir, `${name}.test.yaml`);
   writeFileSync(
@@ -108,7 +110,7 @@ describe('PrometheusRule mce-maestro-operator', () => {
   });
 
   it.each(Object.keys(CASES))(
-    '%s has severity, summary, description and a runbook in docs/alerts.md',
+    '%s has severity, summary, description and a runbook in docs/runbooks/',
     (name) => {
       const r = rules.find((x) => x.alert === name);
       expect(['critical', 'warning', 'info']).toContain(r?.labels?.severity);
@@ -118,8 +120,8 @@ describe('PrometheusRule mce-maestro-operator', () => {
         expect(r.annotations?.description).toContain('{{ $labels.namespace }}/{{ $labels.rollout }}');
       }
       const url = r?.annotations?.runbook_url ?? '';
-      expect(url).toBe(`${runbookBase}${name.toLowerCase()}`);
-      expect(headingAnchors(readFileSync(RUNBOOKS, 'utf8'))).toContain(url.slice(url.indexOf('#') + 1));
+      expect(url).toBe(runbookUrl(name));
+      expect(existsSync(join(RUNBOOKS, `${name}.md`))).toBe(true);
     },
   );
 
@@ -157,20 +159,44 @@ describe('ServiceMonitor and kustomization', () => {
     ]);
   });
 
-  it('lists both manifests', () => {
+  it('scrapes over HTTPS with the Prometheus token, verifying the service-ca certificate', () => {
+    const sm = parse(readFileSync(join(CONFIG, 'service-monitor.yaml'), 'utf8')) as {
+      spec: { endpoints: Record<string, unknown>[] };
+    };
+    expect(sm.spec.endpoints[0]).toMatchObject({
+      scheme: 'https',
+      bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      tlsConfig: {
+        caFile: '/etc/prometheus/configmaps/serving-certs-ca-bundle/service-ca.crt',
+        serverName: 'mce-maestro-operator-metrics.mce-maestro-operator.svc',
+      },
+    });
+    const reader = parseAllDocuments(readFileSync(join(CONFIG, 'metrics-reader.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
+    expect(reader).toEqual([
+      expect.objectContaining({
+        kind: 'ClusterRole',
+        rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }],
+      }),
+      expect.objectContaining({
+        kind: 'ClusterRoleBinding',
+        roleRef: expect.objectContaining({
+          kind: 'ClusterRole',
+          name: 'mce-maestro-operator-metrics-reader',
+        }),
+        subjects: [{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'openshift-monitoring' }],
+      }),
+    ]);
+  });
+
+  it('lists every manifest', () => {
     const k = parse(readFileSync(join(CONFIG, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-    expect(k.resources.sort()).toEqual(['prometheus-rule.yaml', 'service-monitor.yaml']);
+    expect(k.resources.sort()).toEqual([
+      'metrics-reader.yaml',
+      'prometheus-rule.yaml',
+      'service-monitor.yaml',
+    ]);
     for (const f of k.resources) expect(existsSync(join(CONFIG, f))).toBe(true);
   });
 });
-
-/** GitHub's anchors of the Markdown headings (lowercase, punctuation dropped, spaces to dashes). */
-function headingAnchors(markdown: string): string[] {
-  return [...markdown.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) =>
-    (m[1] ?? '')
-      .trim()
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-'),
-  );
-}
