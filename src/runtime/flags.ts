@@ -17,12 +17,22 @@ export interface OperatorFlags {
   renewDeadlineMs: number;
   retryPeriodMs: number;
   metricsBindAddress: string;
+  /** `--metrics-secure` (default true): HTTPS with TokenReview/SubjectAccessReview; false is plain HTTP. */
+  metricsSecure: boolean;
+  /** `--metrics-cert-dir`: tls.crt and tls.key of the metrics server (self-signed when absent). */
+  metricsCertDir: string;
   healthProbeBindAddress: string;
   qps: number;
   burst: number;
   logLevel: LogLevel;
   gracefulShutdownTimeoutMs: number;
 }
+
+/**
+ * Where the metrics certificate is mounted: on OpenShift the Secret the service-ca operator fills
+ * through the `service.beta.openshift.io/serving-cert-secret-name` annotation on the metrics Service.
+ */
+export const DEFAULT_METRICS_CERT_DIR = '/var/run/secrets/metrics-tls';
 
 /** A command line that can't be used; main prints it and exits 2. */
 export class FlagError extends Error {
@@ -42,6 +52,8 @@ const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
   'leader-election-renew-deadline': { type: 'string', env: 'LEADER_ELECTION_RENEW_DEADLINE' },
   'leader-election-retry-period': { type: 'string', env: 'LEADER_ELECTION_RETRY_PERIOD' },
   'metrics-bind-address': { type: 'string', env: 'METRICS_BIND_ADDRESS' },
+  'metrics-secure': { type: 'boolean', env: 'METRICS_SECURE' },
+  'metrics-cert-dir': { type: 'string', env: 'METRICS_CERT_DIR' },
   'health-probe-bind-address': { type: 'string', env: 'HEALTH_PROBE_BIND_ADDRESS' },
   qps: { type: 'string', env: 'KUBE_API_QPS' },
   burst: { type: 'string', env: 'KUBE_API_BURST' },
@@ -60,6 +72,12 @@ export const USAGE = `Usage: mce-maestro-operator [flags]
   --leader-election-lease-duration, --leader-election-renew-deadline, --leader-election-retry-period
                                     durations like 15s, 10s, 2s (the defaults)
   --metrics-bind-address ADDR       :8080 style, 0 disables (default :8080)
+  --metrics-secure                  serve metrics over HTTPS, only to bearer tokens allowed to get the
+                                    non-resource URL /metrics (TokenReview + SubjectAccessReview);
+                                    --metrics-secure=false serves plain HTTP to anyone: local development
+                                    only (default true)
+  --metrics-cert-dir DIR            tls.crt and tls.key of the metrics server, reloaded when they change;
+                                    without them a self-signed certificate (default ${DEFAULT_METRICS_CERT_DIR})
   --health-probe-bind-address ADDR  :8081 style, 0 disables (default :8081)
   --qps N --burst N                 client-side rate limit per API server (default 20 and 30)
   --log-level LEVEL                 trace, debug, info, warn, error (default info)
@@ -118,6 +136,11 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
       str('leader-election-retry-period') ?? '2s',
     ),
     metricsBindAddress: str('metrics-bind-address') ?? ':8080',
+    metricsSecure:
+      typeof values['metrics-secure'] === 'boolean'
+        ? values['metrics-secure']
+        : parseBool('METRICS_SECURE', env.METRICS_SECURE, true),
+    metricsCertDir: str('metrics-cert-dir') ?? DEFAULT_METRICS_CERT_DIR,
     healthProbeBindAddress: str('health-probe-bind-address') ?? ':8081',
     qps: parseNumber('--qps', str('qps') ?? '20'),
     burst: parseNumber('--burst', str('burst') ?? '30'),
@@ -164,8 +187,8 @@ function parseNumber(flag: string, value: string): number {
   return n;
 }
 
-function parseBool(name: string, value: string | undefined): boolean {
-  if (value === undefined || value === '') return false;
+function parseBool(name: string, value: string | undefined, fallback = false): boolean {
+  if (value === undefined || value === '') return fallback;
   if (/^(1|true|yes)$/i.test(value)) return true;
   if (/^(0|false|no)$/i.test(value)) return false;
   throw new FlagError(`${name}: ${JSON.stringify(value)} is not a boolean`);

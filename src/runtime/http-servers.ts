@@ -1,6 +1,10 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from './logger.js';
+import { MetricsAuthorizer, type ReviewClient } from './metrics-auth.js';
 import { enableDefaultMetrics, registry } from './metrics.js';
+import { ServingCertificate, type CertSource } from './serving-cert.js';
 
 /** A named check for `/healthz` or `/readyz`; returns an error message when failing. */
 export type Check = () => string | undefined | Promise<string | undefined>;
@@ -29,10 +33,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function listen(address: string, handler: http.RequestListener): Promise<RunningServer | undefined> {
+async function listen(
+  address: string,
+  handler: http.RequestListener,
+  create: (handler: http.RequestListener) => http.Server = (h) => http.createServer(h),
+): Promise<RunningServer | undefined> {
   const bind = parseBindAddress(address);
   if (!bind) return undefined;
-  const server = http.createServer(handler);
+  const server = create(handler);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,19 +89,125 @@ export function serveProbes(
   });
 }
 
+/**
+ * How `/metrics` is served. `secure` (the default of `--metrics-secure`) is controller-runtime's
+ * secure metrics server: HTTPS, and every request authenticated with a TokenReview and authorized
+ * with a SubjectAccessReview for `get` on `/metrics` (see `metrics-auth.ts`). `secure: false`
+ * is plain HTTP open to anyone who reaches the port: local development only.
+ */
+export type MetricsServing =
+  | { secure: false }
+  | {
+      secure: true;
+      /** Client for the reviews: the API server that issued the scrapers' tokens. */
+      authClient: ReviewClient;
+      logger: Logger;
+      /** tls.crt and tls.key; absent or empty means a self-signed certificate made at start. */
+      certDir?: string;
+      /** How often `certDir` is read again for a rotated certificate (default 10 s). */
+      certReloadIntervalMs?: number;
+      /** Decision cache TTLs (defaults 1 min and 10 s). */
+      allowTtlMs?: number;
+      denyTtlMs?: number;
+    };
+
+/** A running metrics server: `scheme` and, for HTTPS, where the certificate came from. */
+export interface RunningMetricsServer extends RunningServer {
+  scheme: 'http' | 'https';
+  certSource?: CertSource;
+}
+
 /** Serves the Prometheus registry (with Node's default metrics) on `/metrics`. */
-export function serveMetrics(address: string): Promise<RunningServer | undefined> {
+export async function serveMetrics(
+  address: string,
+  serving: MetricsServing,
+): Promise<RunningMetricsServer | undefined> {
+  if (!parseBindAddress(address)) return undefined;
   enableDefaultMetrics();
-  return listen(address, (req, res) => {
-    if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
-      res.writeHead(404).end('not found\n');
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
-      (err: unknown) => res.writeHead(500).end(String(err)),
-    );
+  if (!serving.secure) {
+    const server = await listen(address, (req, res) => {
+      if (isMetricsPath(req, res)) writeMetrics(res);
+    });
+    return server && { ...server, scheme: 'http' };
+  }
+
+  const log = serving.logger.child({ component: 'metrics-server' });
+  const authorizer = new MetricsAuthorizer({
+    client: serving.authClient,
+    logger: serving.logger,
+    allowTtlMs: serving.allowTtlMs,
+    denyTtlMs: serving.denyTtlMs,
   });
+  const certificate = new ServingCertificate({
+    certDir: serving.certDir,
+    commonName: 'mce-maestro-operator-metrics',
+    dnsNames: ['localhost', 'mce-maestro-operator-metrics'],
+    reloadIntervalMs: serving.certReloadIntervalMs,
+    onReload: (r) =>
+      r.ok
+        ? log.info({ certDir: serving.certDir }, 'serving a rotated metrics certificate')
+        : log.warn(
+            { certDir: serving.certDir, error: r.error },
+            'metrics certificate changed but cannot be used; still serving the previous one',
+          ),
+  });
+  let tlsServer: https.Server | undefined;
+  const pem = await certificate.start((pair) =>
+    tlsServer?.setSecureContext({ ...pair, minVersion: 'TLSv1.2' }),
+  );
+  let running: RunningServer | undefined;
+  try {
+    running = await listen(
+      address,
+      (req, res) => {
+        if (!isMetricsPath(req, res)) return;
+        authorizer.authorize(req.headers.authorization).then(
+          (decision) => {
+            if (decision.status === 200) writeMetrics(res);
+            else
+              res
+                .writeHead(decision.status, {
+                  'Content-Type': 'text/plain; charset=utf-8',
+                  ...(decision.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}),
+                })
+                .end(`${decision.reason}\n`);
+          },
+          (err: unknown) => res.writeHead(500).end(`${String(err)}\n`),
+        );
+      },
+      (handler) => {
+        tlsServer = https.createServer({ ...pem, minVersion: 'TLSv1.2' }, handler);
+        return tlsServer;
+      },
+    );
+  } catch (err) {
+    certificate.stop();
+    throw err;
+  }
+  if (!running) return undefined;
+  const { port, close } = running;
+  return {
+    port,
+    scheme: 'https',
+    certSource: certificate.source,
+    close: async () => {
+      certificate.stop();
+      await close();
+    },
+  };
+}
+
+function isMetricsPath(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (new URL(req.url ?? '/', 'http://metrics').pathname === '/metrics') return true;
+  res.writeHead(404).end('not found\n');
+  return false;
+}
+
+function writeMetrics(res: http.ServerResponse): void {
+  registry.metrics().then(
+    (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
+    (err: unknown) => res.writeHead(500).end(String(err)),
+  );
 }
 
 async function runChecks(checks: Map<string, Check>): Promise<{ name: string; error: string | undefined }[]> {

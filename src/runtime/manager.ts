@@ -21,6 +21,15 @@ export interface ManagerOptions {
   };
   /** `:8080` style; `0` or absent disables. */
   metricsBindAddress?: string;
+  /**
+   * HTTPS with TokenReview/SubjectAccessReview on every scrape (default true); false serves plain
+   * HTTP to anyone (local development only).
+   */
+  metricsSecure?: boolean;
+  /** tls.crt and tls.key of the metrics server; absent or empty means self-signed. */
+  metricsCertDir?: string;
+  /** Where scrapers' tokens are reviewed; default the first of `apiServers`. */
+  metricsAuthClient?: KubeClient;
   healthProbeBindAddress?: string;
   /** How long shutdown waits for queues to drain (default 30 s). */
   gracefulShutdownTimeoutMs?: number;
@@ -142,7 +151,15 @@ export class Manager {
   }
 
   private async startServers(): Promise<void> {
-    const metrics = await serveMetrics(this.opts.metricsBindAddress ?? '0');
+    const authClient = this.opts.metricsAuthClient ?? this.opts.apiServers[0]?.client;
+    const secure = this.opts.metricsSecure ?? true;
+    if (secure && !authClient) throw new Error('secure metrics need an API server to review tokens');
+    const metrics = await serveMetrics(
+      this.opts.metricsBindAddress ?? '0',
+      secure && authClient
+        ? { secure, authClient, logger: this.opts.logger, certDir: this.opts.metricsCertDir }
+        : { secure: false },
+    );
     const probes = await serveProbes(this.opts.healthProbeBindAddress ?? '0', {
       healthz: this.healthz,
       readyz: this.readyz,
@@ -150,7 +167,15 @@ export class Manager {
     this.metricsPort = metrics?.port;
     this.probePort = probes?.port;
     this.servers = [metrics, probes].filter((s): s is RunningServer => s !== undefined);
-    this.log.info({ metricsPort: this.metricsPort, probePort: this.probePort }, 'serving metrics and probes');
+    this.log.info(
+      {
+        metricsPort: this.metricsPort,
+        metricsScheme: metrics?.scheme,
+        metricsCert: metrics?.certSource,
+        probePort: this.probePort,
+      },
+      'serving metrics and probes',
+    );
   }
 
   /** Polls each API server's /version until it answers; false if `signal` aborted first. */

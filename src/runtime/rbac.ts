@@ -3,7 +3,10 @@
  * operator's namespace (`LeaseLock`: get, create, update) and Events about any object we report on
  * (`EventRecorder`: create, and merge patches of an Event's series). Events about cluster-scoped
  * objects go to `default`, those about AgentRollouts to the rollout's namespace, so Events are
- * granted cluster-wide. API discovery needs nothing: every authenticated user may read it.
+ * granted cluster-wide. The secure metrics server (`metrics-auth.ts`) creates TokenReviews and
+ * SubjectAccessReviews to authenticate and authorize each scraper, like controller-runtime's
+ * `filters.WithAuthenticationAndAuthorization`; neither is stored nor grants anything. API discovery
+ * needs nothing: every authenticated user may read it.
  */
 import type { RbacTable } from '../rbac/types.js';
 
@@ -12,7 +15,11 @@ export const DEFAULT_LEADER_ELECTION_ID = 'mce-maestro-operator';
 
 export const runtimeRbac: RbacTable = {
   component: 'runtime',
-  cluster: [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }],
+  cluster: [
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  ],
   namespaced: {
     $OPERATOR_NAMESPACE: [
       // A new Lease is created by POST, which can't be limited by name.

@@ -6,6 +6,7 @@ import { KubeconfigError, loadKubeConfig } from './client/kubeconfig.js';
 import { KubeClient } from './client/kube-client.js';
 import { EventRecorder } from './events.js';
 import { FlagError, parseFlags, USAGE, type OperatorFlags } from './flags.js';
+import { parseBindAddress } from './http-servers.js';
 import { LeaseLock } from './lease-lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { Manager, type Registration } from './manager.js';
@@ -64,8 +65,12 @@ export async function runOperator(
   const log = createLogger(flags.logLevel);
 
   let planes: Planes;
+  let metricsAuthClient: KubeClient | undefined;
+  const clients = new Map<string, KubeClient>();
   try {
-    planes = buildPlanes(flags, env);
+    planes = buildPlanes(flags, env, clients);
+    if (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress))
+      metricsAuthClient = metricsReviewClient(flags, env, planes, clients, log);
   } catch (err) {
     if (!(err instanceof KubeconfigError)) throw err;
     log.fatal({ path: err.path, reason: err.message }, 'cannot load kubeconfig');
@@ -76,6 +81,13 @@ export async function runOperator(
   if (flags.leaderElect && !leaseNamespace) {
     log.fatal('leader election needs a namespace: set --leader-election-namespace or POD_NAMESPACE');
     return EXIT.badInput;
+  }
+
+  if (!flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)) {
+    log.warn(
+      { metricsBindAddress: flags.metricsBindAddress },
+      'metrics are served over plain HTTP without authentication (--metrics-secure=false): for local development only',
+    );
   }
 
   const identity = `${env.POD_NAME || hostname()}_${randomUUID()}`;
@@ -99,6 +111,9 @@ export async function runOperator(
           }
         : undefined,
     metricsBindAddress: flags.metricsBindAddress,
+    metricsSecure: flags.metricsSecure,
+    metricsCertDir: flags.metricsCertDir,
+    metricsAuthClient,
     healthProbeBindAddress: flags.healthProbeBindAddress,
     gracefulShutdownTimeoutMs: flags.gracefulShutdownTimeoutMs,
   });
@@ -136,14 +151,12 @@ export async function runOperator(
   } finally {
     clearInterval(keepAlive);
     removeHandlers();
-    planes.data.close();
-    planes.control.close();
+    for (const client of clients.values()) client.close();
   }
 }
 
 /** Both planes default to --kubeconfig; one file means one client (one rate limiter, one stats). */
-function buildPlanes(flags: OperatorFlags, env: NodeJS.ProcessEnv): Planes {
-  const clients = new Map<string, KubeClient>();
+function buildPlanes(flags: OperatorFlags, env: NodeJS.ProcessEnv, clients: Map<string, KubeClient>): Planes {
   const clientFor = (path: string | undefined) => {
     const key = path ?? '';
     let client = clients.get(key);
@@ -157,6 +170,37 @@ function buildPlanes(flags: OperatorFlags, env: NodeJS.ProcessEnv): Planes {
   const data = clientFor(flags.dataPlaneKubeconfig ?? flags.kubeconfig);
   const control = clientFor(flags.controlPlaneKubeconfig ?? flags.kubeconfig);
   return makePlanes(data, control);
+}
+
+/**
+ * The API server that reviews scrapers' tokens: the one of --kubeconfig (by default the cluster the
+ * pod runs in, which issued Prometheus' ServiceAccount token), reusing a plane's client when it is
+ * the same file. When only the plane kubeconfigs are given and there is no default kubeconfig, the
+ * data plane.
+ */
+function metricsReviewClient(
+  flags: OperatorFlags,
+  env: NodeJS.ProcessEnv,
+  planes: Planes,
+  clients: Map<string, KubeClient>,
+  log: Logger,
+): KubeClient {
+  const key = flags.kubeconfig ?? '';
+  const existing = clients.get(key);
+  if (existing) return existing;
+  try {
+    const { kubeConfig } = loadKubeConfig(flags.kubeconfig, env);
+    const client = new KubeClient({ kubeConfig, qps: flags.qps, burst: flags.burst });
+    clients.set(key, client);
+    return client;
+  } catch (err) {
+    if (!(err instanceof KubeconfigError) || flags.kubeconfig !== undefined) throw err;
+    log.info(
+      { server: planes.data.server },
+      'no default kubeconfig: metrics scrapers are authenticated by the data plane API server',
+    );
+    return planes.data;
+  }
 }
 
 /** First SIGTERM/SIGINT: graceful shutdown. A second one: exit at once, like controller-runtime. */

@@ -59,6 +59,9 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
       join(REPO_ROOT, 'dist/src/main.js'),
       `--kubeconfig=${cp.kubeconfigPath}`,
       `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      // Plain HTTP: the bench counts API writes on /metrics, and secure metrics would add their
+      // own TokenReview and SubjectAccessReview creates (covered by secure-metrics.test.ts).
+      '--metrics-secure=false',
       `--health-probe-bind-address=127.0.0.1:${healthPort}`,
       '--qps=200',
       '--burst=400',

@@ -41,6 +41,10 @@ function startOperatorProcess(name: string, args: string[]): ManagedProcess {
       '--leader-elect=false',
       '--health-probe-bind-address=0',
       '--log-level=debug',
+      // This test counts the operator's API writes on /metrics; secure metrics would add their own
+      // TokenReview and SubjectAccessReview creates to the count (test/integration/runtime/
+      // secure-metrics.test.ts covers the secure default).
+      '--metrics-secure=false',
       ...args,
     ],
     { cwd: REPO_ROOT, env: { ...process.env, ...IMAGE_ENV }, logFile: join(hub.cp.dir, `${name}.log`) },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
 import { eventually } from '../../harness/eventually.js';
+import { bearerTokenOf, scrapeMetrics } from '../../harness/metrics-scrape.js';
 import type { KubeClient } from '../../../src/runtime/client/kube-client.js';
 import type { KubeObject } from '../../../src/runtime/client/types.js';
 import { Controller } from '../../../src/runtime/controller.js';
@@ -90,7 +91,10 @@ describe('kube-apiserver killed mid-watch', () => {
 
     // Same process, same manager: it is still serving and ready.
     expect((await fetch(probe)).status).toBe(200);
-    const metrics = await (await fetch(`http://127.0.0.1:${manager.metricsPort}/metrics`)).text();
+    // Secure metrics (the default): HTTPS, and the admin token is reviewed by the restarted API server.
+    const scrape = await scrapeMetrics(manager.metricsPort ?? 0, { token: bearerTokenOf(cp.kubeConfig()) });
+    expect(scrape.status).toBe(200);
+    const metrics = scrape.body;
     expect(metrics).toMatch(
       /controller_runtime_reconcile_total\{controller="restart",result="success"\} \d+/,
     );

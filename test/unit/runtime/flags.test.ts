@@ -28,6 +28,8 @@ describe('parseFlags', () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
       metricsBindAddress: ':8080',
+      metricsSecure: true,
+      metricsCertDir: '/var/run/secrets/metrics-tls',
       healthProbeBindAddress: ':8081',
       qps: 20,
       burst: 30,
@@ -90,12 +92,28 @@ describe('parseFlags', () => {
     });
   });
 
+  it('serves secure metrics by default; --metrics-secure=false or METRICS_SECURE=false turns it off', () => {
+    expect(parseFlags([], {}).metricsSecure).toBe(true);
+    expect(parseFlags(['--metrics-secure'], {}).metricsSecure).toBe(true);
+    expect(parseFlags(['--metrics-secure=false'], {}).metricsSecure).toBe(false);
+    expect(parseFlags(['--metrics-secure=true'], { METRICS_SECURE: 'false' }).metricsSecure).toBe(true);
+    expect(parseFlags([], { METRICS_SECURE: 'false' }).metricsSecure).toBe(false);
+    expect(parseFlags([], { METRICS_SECURE: '' }).metricsSecure).toBe(true);
+    expect(parseFlags(['--metrics-cert-dir=/certs'], {}).metricsCertDir).toBe('/certs');
+    expect(parseFlags(['--metrics-cert-dir', '/c2'], { METRICS_CERT_DIR: '/env' }).metricsCertDir).toBe(
+      '/c2',
+    );
+    expect(parseFlags([], { METRICS_CERT_DIR: '/env' }).metricsCertDir).toBe('/env');
+  });
+
   it.each([
     [['--nope'], /nope/],
     [['--qps=fast'], /--qps/],
     [['--log-level=loud'], /--log-level/],
     [['--leader-election-lease-duration=15'], /duration/],
     [['--metrics-bind-address=8080'], /--metrics-bind-address/],
+    [['--metrics-secure=maybe'], /--metrics-secure/],
+    [['--metrics-cert-dir'], /metrics-cert-dir/],
     [['positional'], /positional/i],
   ])('rejects %j with a message naming the problem', (argv, message) => {
     expect(() => parseFlags(argv, {})).toThrow(FlagError);
