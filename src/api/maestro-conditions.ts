@@ -14,6 +14,8 @@ export const MaestroConditionType = {
   Degraded: 'Degraded',
   /** The deprecated stolostron maestro-addon (ClusterManagementAddOn `maestro-addon`) is installed. */
   LegacyAddonDetected: 'LegacyAddonDetected',
+  /** Maestro and the conductor talk to the database without TLS (only by explicit choice). */
+  InsecureDatabaseConnection: 'InsecureDatabaseConnection',
 } as const;
 
 export type MaestroConditionType = (typeof MaestroConditionType)[keyof typeof MaestroConditionType];
@@ -47,12 +49,23 @@ export const MaestroConditionReason = {
     ApplyFailed: 'ApplyFailed',
     /** Another field manager owns a field we need (e.g. on the ClusterManager). */
     FieldConflict: 'FieldConflict',
+    /**
+     * The MCE (2.17+) reconciles its own maestro-preview component and would undo our writes;
+     * nothing is installed or removed until the admin marks it externally managed.
+     */
+    MceManagesMaestro: 'MceManagesMaestro',
   },
   LegacyAddonDetected: {
     /** The maestro-addon ClusterManagementAddOn exists; the operator leaves it alone. */
     AddonPresent: 'AddonPresent',
     /** No maestro-addon found. */
     AddonAbsent: 'AddonAbsent',
+  },
+  InsecureDatabaseConnection: {
+    /** The external database Secret sets `db.sslmode: disable`: password and data cross the network in clear. */
+    ExplicitlyDisabled: 'ExplicitlyDisabled',
+    /** TLS is on (verify-full by default; the Secret may choose require or verify-ca). */
+    TlsEnabled: 'TlsEnabled',
   },
 } as const satisfies Record<MaestroConditionType, Record<string, string>>;
 

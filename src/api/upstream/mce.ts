@@ -56,22 +56,36 @@ export const multiClusterEngineSchema = z.looseObject({
 export type MultiClusterEngine = z.infer<typeof multiClusterEngineSchema>;
 export type MceToleration = z.infer<typeof tolerationSchema>;
 
-/** Which component entry turned Maestro on or off. */
+/** Which component entry (or our annotation) turned Maestro on or off. */
 export type MaestroToggle =
-  | { enabled: boolean; decidedBy: typeof MAESTRO_COMPONENT | typeof MAESTRO_PREVIEW_COMPONENT }
+  | {
+      enabled: boolean;
+      decidedBy: typeof MAESTRO_COMPONENT | typeof MAESTRO_PREVIEW_COMPONENT | 'annotation';
+    }
   | { enabled: false; decidedBy: 'absent' };
 
 /**
+ * Our flag where MCE's webhook refuses both component names (before 2.17, and 5.x): `"true"` or
+ * `"false"` on the MultiClusterEngine. MCE ignores annotations it does not know.
+ */
+export const MAESTRO_ENABLED_ANNOTATION = 'maestro.multicluster.openshift.io/enabled';
+
+/**
  * Reads the Maestro toggle: the `maestro` entry of `spec.overrides.components` decides when
- * present; otherwise the `maestro-preview` entry (the name real MCE 2.17 hubs use); with neither,
- * Maestro is off. `enabled` missing counts as false, as in the Go type (`json:"enabled"`).
+ * present; then the annotation `maestro.multicluster.openshift.io/enabled` ("true"/"false"), the
+ * only flag MCE 5.x lets through (it refuses and undoes an enabled `maestro-preview`); then the
+ * `maestro-preview` entry (the name real MCE 2.17 hubs use); with none, Maestro is off. `enabled`
+ * missing counts as false, as in the Go type (`json:"enabled"`).
  */
 export function maestroToggle(mce: MultiClusterEngine): MaestroToggle {
   const components = mce.spec?.overrides?.components ?? [];
-  for (const name of [MAESTRO_COMPONENT, MAESTRO_PREVIEW_COMPONENT] as const) {
-    const entry = components.find((c) => c.name === name);
-    if (entry) return { enabled: entry.enabled === true, decidedBy: name };
-  }
+  const own = components.find((c) => c.name === MAESTRO_COMPONENT);
+  if (own) return { enabled: own.enabled === true, decidedBy: MAESTRO_COMPONENT };
+  const annotation = mce.metadata.annotations?.[MAESTRO_ENABLED_ANNOTATION];
+  if (annotation === 'true' || annotation === 'false')
+    return { enabled: annotation === 'true', decidedBy: 'annotation' };
+  const preview = components.find((c) => c.name === MAESTRO_PREVIEW_COMPONENT);
+  if (preview) return { enabled: preview.enabled === true, decidedBy: MAESTRO_PREVIEW_COMPONENT };
   return { enabled: false, decidedBy: 'absent' };
 }
 

@@ -4,6 +4,7 @@
  */
 import { MaestroConditionReason as R, MaestroConditionType as T } from '../../api/maestro-conditions.js';
 import type { ConditionInput } from '../../runtime/index.js';
+import { databaseTlsCondition } from './database-tls.js';
 import { legacyAddonCondition } from './legacy-addon.js';
 import type { FinishedReport, Outcome } from './outcome.js';
 import { formatFieldError } from './render/index.js';
@@ -21,7 +22,8 @@ function degraded(report: FinishedReport): ConditionInput {
     };
   }
   if (outcome.kind === 'Blocked') {
-    return { type: T.Degraded, status: 'True', reason: R.Degraded.ApplyFailed, message: outcome.message };
+    const reason = outcome.reason ? R.Degraded[outcome.reason] : R.Degraded.ApplyFailed;
+    return { type: T.Degraded, status: 'True', reason, message: outcome.message };
   }
   if (failure) return { type: T.Degraded, status: 'True', reason: R.Degraded.ApplyFailed, message: failure };
   return { type: T.Degraded, status: 'False', reason: R.Degraded.AsExpected, message: 'no problems' };
@@ -151,7 +153,7 @@ export function maestroConditions(
       }
       break;
     case 'Enabled':
-      out.push(...enabledConditions(o));
+      out.push(...enabledConditions(o), databaseTlsCondition(o.rendered));
       break;
     case 'Disabled':
       out.push(...disabledConditions(o));

@@ -12,7 +12,7 @@ export type Outcome =
   /** The settings can't be used; nothing was changed or removed. */
   | { kind: 'InvalidSpec'; enabled: boolean; errors: FieldError[] }
   /** Generated material exists but is unusable (we never regenerate it); nothing was changed. */
-  | { kind: 'Blocked'; enabled: boolean; message: string }
+  | { kind: 'Blocked'; enabled: boolean; message: string; reason?: 'MceManagesMaestro' }
   | {
       kind: 'Enabled';
       rendered: RenderedStatus;

@@ -8,7 +8,8 @@
  *     to the one its own watch events trigger (at most once in a row, and within a second): that
  *     one computes it from caches that show the writes, instead of publishing a snapshot from
  *     before them that is about to change.
- *  3. Without the MultiClusterEngine API, wait: nothing is installed or removed.
+ *  3. Without the MultiClusterEngine API, wait: nothing is installed or removed. Next to an MCE
+ *     that reconciles its own maestro-preview (2.17+, not externally managed), wait too.
  *  4. Parse the settings (no Maestro object means the defaults, in the namespace of the install
  *     already there); invalid settings stop here (nothing is pruned or deleted).
  *  5. Enabled: validate against the hub, material, render, apply, ClusterManager, fleet, prune
@@ -19,7 +20,8 @@
  * object with defaults would pin the namespace before the admin had a say (it matters on hubs where
  * the legacy maestro-addon occupies `maestro`). Without it, status goes to the MCE entry and logs.
  */
-import { maestroToggle } from '../../api/upstream/mce.js';
+import { MAESTRO_ENABLED_ANNOTATION, maestroToggle } from '../../api/upstream/mce.js';
+import { coexistence } from '../../api/upstream/mce-coexistence.js';
 import type { ReconcileContext, ReconcileResult } from '../../runtime/index.js';
 import { ObjectWriteError } from './apply-objects.js';
 import { CACHE_WAIT_MS, MCE_API_POLL_MS, NOT_SERVED_POLL_MS, STATUS_FOLLOW_UP_MS } from './constants.js';
@@ -95,6 +97,19 @@ async function converge(
   const mce = world.mce.kind === 'Present' ? world.mce.mce : undefined;
   const toggle = mce ? maestroToggle(mce) : { enabled: false as const, decidedBy: 'absent' as const };
 
+  // 3b. An MCE that reconciles its own maestro-preview would delete our namespace and reset the
+  //     ClusterManager on every pass: touch nothing until the admin hands the component over.
+  const together = mce ? coexistence(mce) : { ok: true as const };
+  if (!together.ok) {
+    report.outcome = {
+      kind: 'Blocked',
+      enabled: toggle.enabled,
+      message: together.message,
+      reason: 'MceManagesMaestro',
+    };
+    return {};
+  }
+
   // 4. Settings: invalid ones stop everything, nothing is pruned. Without a Maestro object they
   //    are the defaults, in the namespace of the install already there (deleting the object must
   //    not move Maestro away from its data).
@@ -113,7 +128,9 @@ async function converge(
         message:
           toggle.decidedBy === 'absent'
             ? `MultiClusterEngine ${mce.metadata.name} does not enable the maestro component (spec.overrides.components)`
-            : `MultiClusterEngine ${mce.metadata.name} disables the ${toggle.decidedBy} component`,
+            : toggle.decidedBy === 'annotation'
+              ? `MultiClusterEngine ${mce.metadata.name} disables Maestro (annotation ${MAESTRO_ENABLED_ANNOTATION})`
+              : `MultiClusterEngine ${mce.metadata.name} disables the ${toggle.decidedBy} component`,
       }
     : {
         reason: 'MultiClusterEngineNotFound' as const,
