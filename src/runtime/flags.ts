@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_ALLOWED_IMAGE_REGISTRIES } from '../api/agentrollout-admission.js';
 import { parseBindAddress } from './http-servers.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
@@ -26,6 +27,8 @@ export interface OperatorFlags {
   burst: number;
   logLevel: LogLevel;
   gracefulShutdownTimeoutMs: number;
+  /** `--allowed-image-registries`: registry prefixes AgentRollout images may come from. */
+  allowedImageRegistries: string[];
 }
 
 /**
@@ -59,6 +62,7 @@ const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
   burst: { type: 'string', env: 'KUBE_API_BURST' },
   'log-level': { type: 'string', env: 'LOG_LEVEL' },
   'graceful-shutdown-timeout': { type: 'string', env: 'GRACEFUL_SHUTDOWN_TIMEOUT' },
+  'allowed-image-registries': { type: 'string', env: 'ALLOWED_IMAGE_REGISTRIES' },
 };
 
 /** Usage text for `--help`. */
@@ -82,6 +86,9 @@ export const USAGE = `Usage: mce-maestro-operator [flags]
   --qps N --burst N                 client-side rate limit per API server (default 20 and 30)
   --log-level LEVEL                 trace, debug, info, warn, error (default info)
   --graceful-shutdown-timeout D     how long SIGTERM waits for queues to drain (default 30s)
+  --allowed-image-registries LIST   comma-separated registry prefixes AgentRollout images may come from,
+                                    enforced by the admission policy the operator applies and by the
+                                    rollout controller (default ${DEFAULT_ALLOWED_IMAGE_REGISTRIES.join(',')})
 Every flag also reads an environment variable, e.g. LEADER_ELECT=true, LOG_LEVEL=debug.`;
 
 /**
@@ -149,6 +156,7 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
       '--graceful-shutdown-timeout',
       str('graceful-shutdown-timeout') ?? '30s',
     ),
+    allowedImageRegistries: parseRegistries(str('allowed-image-registries')),
   };
   for (const [flag, address] of [
     ['--metrics-bind-address', flags.metricsBindAddress],
@@ -178,6 +186,18 @@ export function parseDuration(flag: string, value: string): number {
     throw new FlagError(`${flag}: ${JSON.stringify(value)} is not a duration (use e.g. 500ms, 15s, 2m)`);
   }
   return total;
+}
+
+/** Comma-separated registry prefixes such as `quay.io/stolostron,registry.redhat.io`. */
+function parseRegistries(value: string | undefined): string[] {
+  if (value === undefined) return [...DEFAULT_ALLOWED_IMAGE_REGISTRIES];
+  const list = value.split(',').map((r) => r.trim().replace(/\/+$/, ''));
+  const bad = list.find((r) => !/^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(r));
+  if (bad !== undefined)
+    throw new FlagError(
+      `--allowed-image-registries: ${JSON.stringify(bad)} is not a registry such as quay.io/stolostron`,
+    );
+  return list;
 }
 
 function parseNumber(flag: string, value: string): number {

@@ -8,6 +8,7 @@ import { AGENT_ROLLOUT_API_VERSION } from '../../api/agentrollout.js';
 import { PLACEMENT_LABEL } from '../../api/upstream/ocm.js';
 import { Controller, objectKey, type KubeObject } from '../../runtime/index.js';
 import type { ControllerFactory } from '../index.js';
+import { applyAdmissionPolicy } from './admission.js';
 import { ClusterIndex } from './cluster-index.js';
 import { readClusterState } from './cluster-state.js';
 import type { MembershipChunk } from './membership-store.js';
@@ -29,8 +30,9 @@ const MAX_SETTLE_MS = 1_000;
 
 type Rollout = KubeObject & { spec?: { placementRef?: { name?: string } } };
 
-export const rolloutControllerFactory: ControllerFactory = (deps) => {
+export const rolloutControllerFactory: ControllerFactory = async (deps) => {
   const logger = deps.logger.child({ component: 'agent-rollout' });
+  await applyAdmissionPolicy(deps.planes.data, deps.flags.allowedImageRegistries, logger);
   const world = new RolloutInformers(deps.planes.data, logger);
   const clusterIndex = new ClusterIndex();
   const controller = new Controller({
@@ -43,6 +45,7 @@ export const rolloutControllerFactory: ControllerFactory = (deps) => {
       control: deps.planes.control,
       recorder: deps.recorder,
       clusterIndex,
+      allowedRegistries: deps.flags.allowedImageRegistries,
     }),
   });
 

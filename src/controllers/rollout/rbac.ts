@@ -1,5 +1,6 @@
 /** What the AgentRollout controllers read and write (see `src/rbac/types.ts`). */
 import { READ, type RbacTable } from '../../rbac/types.js';
+import { ADMISSION_OBJECT_NAMES } from '../../api/agentrollout-admission.js';
 import { IMPORT_CONTROLLER } from './hub-images.js';
 
 export const rolloutRbac: RbacTable = {
@@ -55,6 +56,15 @@ export const rolloutRbac: RbacTable = {
       apiGroups: ['maestro.multicluster.openshift.io'],
       resources: ['agentrolloutmemberships'],
       verbs: [...READ, 'create', 'patch'],
+    },
+    // The AgentRollout admission policy and its binding, applied at start (OLM bundles cannot
+    // carry them): these names only. Server-side apply of a missing object is authorized as a
+    // create of that name, so `create` is name-restricted too.
+    {
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
+      verbs: ['get', 'create', 'patch'],
+      resourceNames: ADMISSION_OBJECT_NAMES,
     },
   ],
   namespaced: {

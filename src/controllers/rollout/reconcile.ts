@@ -23,6 +23,7 @@ import {
   targetKind,
   type TransportTarget,
 } from '../../api/agentrollout.js';
+import { DEFAULT_ALLOWED_IMAGE_REGISTRIES, disallowedImages } from '../../api/agentrollout-admission.js';
 import type { AgentRolloutStatus } from '../../api/agentrollout-status.js';
 import { AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
 import type {
@@ -88,12 +89,15 @@ export interface RolloutReconcilerDeps {
   recorder: EventRecorder;
   /** Clusters each rollout covered at its last reconcile (for mapping cluster events to rollouts). */
   clusterIndex: ClusterIndex;
+  /** Registry prefixes klusterlet images may come from (`--allowed-image-registries`). */
+  allowedRegistries?: readonly string[];
   now?: () => number;
 }
 
 export function rolloutReconciler(deps: RolloutReconcilerDeps) {
   const { world, data } = deps;
   const now = deps.now ?? Date.now;
+  const allowedRegistries = deps.allowedRegistries ?? DEFAULT_ALLOWED_IMAGE_REGISTRIES;
   const memories = new Map<string, Memory>();
   const membership = new MembershipCache();
   const hubImages = new HubImages(deps.control);
@@ -162,6 +166,10 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
         return;
       }
     }
+    // The admission policy refuses these too; this catches rollouts written while it was missing
+    // or before the allow-list was narrowed (a finished revision is left alone above).
+    const badImages = disallowedImages(spec.target, allowedRegistries);
+    if (badImages.length > 0) return stall(R.InvalidSpec, badImages.join('; '));
     const cma = spec.target.addOn ? world.clusterManagementAddOn(spec.target.addOn.name) : undefined;
     const policy = resolvePolicy(spec, namespace, cma);
     if (!policy.ok) return stall(R.InvalidSpec, policy.errors.join('; '));

@@ -35,6 +35,12 @@ describe('parseFlags', () => {
       burst: 30,
       logLevel: 'info',
       gracefulShutdownTimeoutMs: 30_000,
+      allowedImageRegistries: [
+        'quay.io/stolostron',
+        'registry.redhat.io',
+        'quay.io/open-cluster-management',
+        'registry.access.redhat.com',
+      ],
     });
   });
 
