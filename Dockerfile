@@ -1,8 +1,13 @@
 # The operator image: Node 22 on UBI 9, compiled TypeScript, production dependencies only, non-root.
 #   docker build -t quay.io/stolostron/mce-maestro-operator:v0.1.0 .
 
+# Both stages use one base, pinned by digest so a rebuild can't pick up another image. The digest
+# is the one Red Hat's Konflux bot pinned in openshift-pipelines/tektoncd-hub
+# .konflux/dockerfiles/ui.Dockerfile, commit d53f2f55c8d2 ("Update registry.redhat.io/ubi9/nodejs-22
+# Docker digest to 2e15adc"); registry.access.redhat.com serves the same manifest without a login.
+
 # Build: every dependency, then tsc into dist/.
-FROM registry.access.redhat.com/ubi9/nodejs-22 AS build
+FROM registry.access.redhat.com/ubi9/nodejs-22@sha256:2e15adce9fe27151461c3e131a05a93deceee458c75c0b6e83ab3050bf669087 AS build
 WORKDIR /opt/app-root/src
 COPY --chown=1001:0 package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +16,7 @@ COPY --chown=1001:0 src ./src
 RUN npm run build
 
 # Runtime: production dependencies and the compiled operator, nothing else.
-FROM registry.access.redhat.com/ubi9/nodejs-22 AS runtime
+FROM registry.access.redhat.com/ubi9/nodejs-22@sha256:2e15adce9fe27151461c3e131a05a93deceee458c75c0b6e83ab3050bf669087 AS runtime
 WORKDIR /opt/app-root/src
 COPY --chown=1001:0 package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { createCa } from '../../../src/controllers/maestro/tls/certificates.js';
-import { MANIFEST_WORK_API_VERSION } from '../../../src/api/upstream/ocm.js';
+import { MANAGED_CLUSTER_API_VERSION, MANIFEST_WORK_API_VERSION } from '../../../src/api/upstream/ocm.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import { startMaestroServer, type MaestroServer } from '../../harness/maestro-server.js';
@@ -36,6 +36,13 @@ describe('mqtt transport rollout', () => {
     env = await startRolloutEnv({ clusters: CLUSTERS });
     await env.fleet.bindNamespace(NS, ['default']);
     await createPlacement(env.client, NS, 'all', 6);
+    // One OpenShift cluster (MCE labels ManagedClusters with their vendor): its agent leaves the
+    // UID to the SCC; every other cluster's agent names its non-root UID.
+    await env.client.patch(
+      { apiVersion: MANAGED_CLUSTER_API_VERSION, kind: 'ManagedCluster', name: env.fleet.names[0] ?? '' },
+      { metadata: { labels: { vendor: 'OpenShift' } } },
+      'merge',
+    );
     // What the Maestro controller would have set up in mqtt mode: its status and the broker's CA.
     const ca = await createCa({ now: new Date() });
     await env.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'maestro' } });
@@ -100,7 +107,15 @@ describe('mqtt transport rollout', () => {
     })) as (KubeObject & { data?: Record<string, string> }) | undefined;
     const ca = new X509Certificate(Buffer.from(caSecret?.data?.['ca.crt'] ?? '', 'base64'));
     for (const name of env.fleet.names) {
-      const secret = (await agentWork(name))?.spec?.workload?.manifests?.find((m) => m.kind === 'Secret');
+      const manifests = (await agentWork(name))?.spec?.workload?.manifests ?? [];
+      const deployment = manifests.find((m) => m.kind === 'Deployment') as
+        | (KubeObject & { spec?: { template?: { spec?: { securityContext?: { runAsUser?: number } } } } })
+        | undefined;
+      expect({ name, runAsUser: deployment?.spec?.template?.spec?.securityContext?.runAsUser }).toEqual({
+        name,
+        runAsUser: name === env.fleet.names[0] ? undefined : 1001,
+      });
+      const secret = manifests.find((m) => m.kind === 'Secret');
       const cert = new X509Certificate(Buffer.from(secret?.data?.['tls.crt'] ?? '', 'base64'));
       expect(cert.subject).toContain(`CN=${name}`);
       expect(cert.verify(ca.publicKey)).toBe(true);

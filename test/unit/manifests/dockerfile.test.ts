@@ -46,7 +46,7 @@ describe('Dockerfile', () => {
   it('is multi-stage on UBI 9 with Node 22', () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     for (const stage of all)
-      expect(stage[0]?.args).toMatch(/^registry\.access\.redhat\.com\/ubi9\/nodejs-22(\s|$|-)/);
+      expect(stage[0]?.args).toMatch(/^registry\.access\.redhat\.com\/ubi9\/nodejs-22(\s|$|-|@)/);
     expect(runs(all[0] ?? []).join('\n')).toMatch(/npm ci\b/);
     expect(runs(all[0] ?? []).join('\n')).toMatch(/npm run build/);
   });

@@ -7,6 +7,7 @@
  * `charts/maestro-agent` renders them (research maestro.md §3.4 and §4).
  */
 import { MANIFEST_WORK_API_VERSION } from '../../../api/upstream/ocm.js';
+import { containerSecurityContext, podSecurityContext } from '../../maestro/render/index.js';
 import { AGENT_NAMESPACE } from './observer-work.js';
 
 export const AGENT_WORK_NAME = 'mmo-maestro-agent';
@@ -22,7 +23,18 @@ export interface AgentMaterial {
   caCert: string;
   clientCert: string;
   clientKey: string;
+  /**
+   * The managed cluster runs OpenShift, whose restricted-v2 SCC assigns the UID (and refuses one
+   * outside the namespace's range). Elsewhere the pod names a non-root UID itself: the Maestro
+   * image sets no USER (root), so `runAsNonRoot` alone makes the kubelet refuse to start it.
+   */
+  openshift: boolean;
 }
+
+/** ManagedCluster label naming the cluster's distribution (MCE's cluster-info controller sets it). */
+export const VENDOR_LABEL = 'vendor';
+/** The `vendor` label value of OpenShift clusters. */
+export const OPENSHIFT_VENDOR = 'OpenShift';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -77,7 +89,8 @@ export function maestroAgentWork(
                 metadata: { labels: podLabels },
                 spec: {
                   serviceAccountName: 'klusterlet-work-sa',
-                  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+                  // The restricted Pod Security profile, with the UID the image needs off OpenShift.
+                  securityContext: podSecurityContext('maestro', m.openshift),
                   containers: [
                     {
                       name: 'maestro-agent',
@@ -92,11 +105,7 @@ export function maestroAgentWork(
                         '-v=2',
                       ],
                       env: [{ name: 'MAESTRO_ENV', value: 'production' }],
-                      securityContext: {
-                        allowPrivilegeEscalation: false,
-                        capabilities: { drop: ['ALL'] },
-                        readOnlyRootFilesystem: true,
-                      },
+                      securityContext: containerSecurityContext(),
                       volumeMounts: [{ name: 'mqtt', mountPath: MOUNT, readOnly: true }],
                     },
                   ],

@@ -29,7 +29,7 @@ import {
   recordsOn,
   writeSlot,
 } from './klusterlet-slot.js';
-import { AGENT_WORK_NAME, maestroAgentWork } from './maestro-agent.js';
+import { AGENT_WORK_NAME, maestroAgentWork, OPENSHIFT_VENDOR, VENDOR_LABEL } from './maestro-agent.js';
 import { feedbackValues } from './observer-work.js';
 import type { ClusterFacts, DriverContext, TargetDriver } from './types.js';
 import { workReadiness } from './work-status.js';
@@ -161,6 +161,8 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
               caCert: mqtt.ca.cert,
               clientCert: client.cert,
               clientKey: client.key,
+              openshift:
+                ctx.world.managedCluster(start.name)?.metadata.labels?.[VENDOR_LABEL] === OPENSHIFT_VENDOR,
             },
             ctx.labels,
           ) as never,
