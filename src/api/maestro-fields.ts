@@ -121,6 +121,32 @@ export function exposureShape(what: string) {
   };
 }
 
+/**
+ * Exposures of the cluster-manager gRPC server: only those managedcluster-import-controller can
+ * turn into the agents' bootstrap address (Route `grpc-server`, or ocm's LoadBalancer Service).
+ * NodePort and ClusterIP were removed: the import controller reads no node port and no custom
+ * ingress, so imported clusters were given an address they could not reach.
+ */
+export const GRPC_EXPOSURE_TYPES = ['Auto', 'Route', 'LoadBalancer'] as const;
+
+/** `exposure` and `hostname` of the gRPC server; spread into an object schema. */
+export function grpcExposureShape(what: string) {
+  return {
+    exposure: z
+      .enum(GRPC_EXPOSURE_TYPES)
+      .default('Auto')
+      .describe(
+        `How the ${what} is exposed to managed clusters. Auto: a Route where route.openshift.io is served, ` +
+          "otherwise ocm's Service of type LoadBalancer. Route: a passthrough Route. LoadBalancer: ocm's " +
+          'LoadBalancer Service on 443.',
+      ),
+    hostname: dnsSubdomain(
+      `Host name managed clusters use to reach the ${what}. It is put into the server certificate. ` +
+        'For a Route it is the Route host (default: <route name>-<namespace>.<cluster ingress domain>).',
+    ).optional(),
+  };
+}
+
 /** CEL rules for an object built with `exposureShape` (guarded: they also run against the default `{}`). */
 export const exposureRules = [
   {

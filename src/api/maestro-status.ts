@@ -25,7 +25,7 @@ export const maestroStatusSchema = z
       .array(conditionSchema)
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .optional()
-      .describe('Available, Progressing, Degraded and LegacyAddonDetected.'),
+      .describe('Available, Progressing, Degraded, LegacyAddonDetected and InsecureDatabaseConnection.'),
     transport: z.enum(TRANSPORTS).optional().describe('The transport in effect.'),
     databaseType: z.enum(DATABASE_TYPES).optional().describe('The database kind in effect.'),
     endpoints: endpointsSchema.optional(),

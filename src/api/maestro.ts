@@ -29,6 +29,7 @@ import {
   resourceRequirementsSchema,
   secretReferenceSchema,
   storageSize,
+  grpcExposureShape,
   withExposureRules,
 } from './maestro-fields.js';
 
@@ -92,8 +93,9 @@ const externalDatabaseSchema = z
   .object({
     secretRef: secretReferenceSchema.describe(
       'Secret with keys db.host, db.port, db.user, db.password, db.name and optionally db.sslmode ' +
-        '(disable, require, verify-ca, verify-full; default disable) and db.rootcert (PEM CA, required unless ' +
-        'sslmode is disable: Maestro then always passes --db-rootcert).',
+        '(disable, require, verify-ca, verify-full; default verify-full) and db.rootcert (PEM CA, required unless ' +
+        'sslmode is disable: Maestro then always passes --db-rootcert). Only an explicit db.sslmode: disable ' +
+        'connects without TLS, reported by condition InsecureDatabaseConnection.',
     ),
   })
   .describe(
@@ -202,15 +204,13 @@ const imagesSchema = z
   .prefault({})
   .describe('Operand images; each overrides the operator default for that image.');
 
-const grpcServerSchema = withExposureRules(
-  z
-    .object({ ...exposureShape('cluster-manager gRPC server') })
-    .prefault({})
-    .describe(
-      'The OCM cluster-manager gRPC server (Service cluster-manager-grpc-server in open-cluster-management-hub) ' +
-        'that managed clusters dial in grpc mode.',
-    ),
-);
+const grpcServerSchema = z
+  .object({ ...grpcExposureShape('cluster-manager gRPC server') })
+  .prefault({})
+  .describe(
+    'The OCM cluster-manager gRPC server (Service cluster-manager-grpc-server in open-cluster-management-hub) ' +
+      'that managed clusters dial in grpc mode.',
+  );
 
 const placementRefSchema = z
   .object({

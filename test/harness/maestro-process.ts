@@ -130,12 +130,21 @@ export interface PreparePodOptions {
   /** Image path of an executable (`command[0]`) → local executable. */
   binaries: Record<string, string>;
   podName: string;
-  /** Point the DB Secret (through --db-host-file/--db-port-file) at this server. */
-  database?: { host: string; port: number };
+  /**
+   * Point the DB Secret (through --db-host-file/--db-port-file) at this server. Without `host`
+   * the rendered host name is kept (resolve it with `hosts`), so TLS checks the rendered name.
+   */
+  database?: { host?: string; port: number };
   /** Point brokerHost of the --message-broker-config-file at this port (host name kept). */
   mqttBroker?: { port: number };
   /** Extra /etc/hosts entries for the processes (name → address). */
   hosts?: Record<string, string>;
+  /**
+   * What the kubelet gives a pod with `automountServiceAccountToken: true`: the token and CA under
+   * /var/run/secrets/kubernetes.io/serviceaccount (a tmpfs over /run in the process's private
+   * mount namespace) and KUBERNETES_SERVICE_HOST/PORT. Required for such pods.
+   */
+  serviceAccount?: { host: string; port: number; token: string; caCert: string };
 }
 
 let maestroOnce: Promise<string> | undefined;
@@ -360,14 +369,19 @@ export function withHosts(
   hostsFile: string,
   command: string,
   args: string[],
+  serviceAccountDir?: string,
 ): [string, string[]] {
-  if (Object.keys(hosts).length === 0) return [command, args];
+  if (Object.keys(hosts).length === 0 && !serviceAccountDir) return [command, args];
   const original = existsSync('/etc/hosts') ? readFileSync('/etc/hosts', 'utf8') : '127.0.0.1 localhost\n';
   const extra = Object.entries(hosts)
     .map(([name, addr]) => `${addr} ${name}`)
     .join('\n');
   writeFileSync(hostsFile, `${original.trimEnd()}\n# test harness\n${extra}\n`);
   const userns = process.getuid?.() === 0 ? [] : ['--map-root-user'];
+  // The kubelet's token mount, at the fixed path client-go's in-cluster config reads.
+  const sa = serviceAccountDir
+    ? `mount -t tmpfs tmpfs /run && mkdir -p /run/secrets/kubernetes.io/serviceaccount && cp "${serviceAccountDir}"/* /run/secrets/kubernetes.io/serviceaccount/ && `
+    : '';
   return [
     'unshare',
     [
@@ -378,7 +392,7 @@ export function withHosts(
       '--',
       '/bin/sh',
       '-c',
-      'mount --bind "$0" /etc/hosts && exec "$@"',
+      `${sa}mount --bind "$0" /etc/hosts && exec "$@"`,
       hostsFile,
       command,
       ...args,
@@ -475,7 +489,9 @@ export async function preparePod(opts: PreparePodOptions): Promise<PreparedPod> 
     }
   };
   if (opts.database) {
-    rewriteFile('--db-host-file', opts.database.host, 'the test PostgreSQL listens on loopback');
+    if (opts.database.host !== undefined) {
+      rewriteFile('--db-host-file', opts.database.host, 'the test PostgreSQL listens on loopback');
+    }
     rewriteFile('--db-port-file', String(opts.database.port), 'the test PostgreSQL port');
   }
   if (opts.mqttBroker) {
@@ -508,15 +524,36 @@ export async function preparePod(opts: PreparePodOptions): Promise<PreparedPod> 
   }
 
   const hostsFile = join(dir, 'hosts');
+  const saDir = join(dir, 'serviceaccount');
+  if (spec.automountServiceAccountToken) {
+    if (!opts.serviceAccount) throw new Error('the pod mounts a service account token: pass serviceAccount');
+    mkdirSync(saDir, { recursive: true });
+    writeFileSync(join(saDir, 'token'), opts.serviceAccount.token);
+    writeFileSync(join(saDir, 'ca.crt'), opts.serviceAccount.caCert);
+    writeFileSync(join(saDir, 'namespace'), namespace);
+  }
+  const saEnv: Record<string, string> =
+    spec.automountServiceAccountToken && opts.serviceAccount
+      ? {
+          KUBERNETES_SERVICE_HOST: opts.serviceAccount.host,
+          KUBERNETES_SERVICE_PORT: String(opts.serviceAccount.port),
+        }
+      : {};
   const procs: ManagedProcess[] = [];
   const logFile = (name: string) => join(dir, `${name}.log`);
   const spawn = (c: PreparedContainer): ManagedProcess => {
-    const [cmd, args] = withHosts(opts.hosts ?? {}, hostsFile, c.argv[0] ?? '', c.argv.slice(1));
+    const [cmd, args] = withHosts(
+      opts.hosts ?? {},
+      hostsFile,
+      c.argv[0] ?? '',
+      c.argv.slice(1),
+      spec.automountServiceAccountToken ? saDir : undefined,
+    );
     const cwd = join(dir, 'containers', c.name);
     mkdirSync(cwd, { recursive: true });
     const tmp = c.mounts['/tmp'];
     const proc = spawnManaged(`${opts.podName}/${c.name}`, cmd, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(tmp ? { TMPDIR: tmp } : {}), ...c.env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(tmp ? { TMPDIR: tmp } : {}), ...saEnv, ...c.env },
       cwd,
       logFile: logFile(c.name),
     });

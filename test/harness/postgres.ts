@@ -3,7 +3,16 @@
  * for tests that run Maestro against the database the operator configured.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './eventually.js';
@@ -33,7 +42,27 @@ function asServerUser(cmd: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
-export async function startPostgres(): Promise<Postgres> {
+/** A file the server reads (e.g. a TLS key), with the mode its volume gives it. */
+export interface ServerFile {
+  content: string;
+  mode: number;
+}
+
+export interface PostgresOptions {
+  /**
+   * Files to place next to the data directory, as a kubelet would mount them: owned by root and
+   * the postgres group (the pod's fsGroup), with their given mode. When not root, the server runs
+   * as the current user and owns them, so the mode is narrowed to 0600 (PostgreSQL's rule for a
+   * key owned by the server's user).
+   */
+  files?: Record<string, ServerFile>;
+  /** Server settings (`-c name=value`); `path(name)` is where a file of `files` was written. */
+  settings?: (path: (name: string) => string) => Record<string, string>;
+  /** Accept TCP connections only over TLS (`hostssl`; plaintext is rejected). */
+  sslOnly?: boolean;
+}
+
+export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgres> {
   const dir = mkdtempSync(join(tmpdir(), 'mmo-pg-'));
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
@@ -53,7 +82,29 @@ export async function startPostgres(): Promise<Postgres> {
   writeFileSync(join(dir, 'pg.log'), '');
   if (process.getuid?.() === 0) chownSync(join(dir, 'pg.log'), uid('postgres'), gid('postgres'));
   // Password auth over TCP so the operator-rendered credentials are really checked.
-  writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n');
+  writeFileSync(
+    join(data, 'pg_hba.conf'),
+    opts.sslOnly
+      ? 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n'
+      : 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
+  );
+  const filesDir = join(dir, 'files');
+  mkdirSync(filesDir, { mode: 0o755 });
+  const asRoot = process.getuid?.() === 0;
+  for (const [name, file] of Object.entries(opts.files ?? {})) {
+    const path = join(filesDir, name);
+    writeFileSync(path, file.content);
+    if (asRoot) {
+      chownSync(path, 0, gid('postgres'));
+      chmodSync(path, file.mode);
+    } else {
+      chmodSync(path, file.mode & 0o600);
+    }
+  }
+  const settings = Object.entries(opts.settings?.((name) => join(filesDir, name)) ?? {}).flatMap(([k, v]) => [
+    '-c',
+    `${k}=${v}`,
+  ]);
   const [cmd, args] = asServerUser(pgBin('postgres'), [
     '-D',
     data,
@@ -65,6 +116,7 @@ export async function startPostgres(): Promise<Postgres> {
     'listen_addresses=127.0.0.1',
     '-c',
     'fsync=off',
+    ...settings,
   ]);
   const server: ManagedProcess = spawnManaged('postgres', cmd, args, { logFile: join(dir, 'pg.log') });
   const psql = (sql: string, database = 'postgres') =>

@@ -9,6 +9,8 @@ import type { Informer } from '../../runtime/index.js';
 import type { HubCapabilities } from './capabilities.js';
 import { decodeSecretData, type SecretObject } from './namespace-secrets.js';
 import {
+  apiServerHostnames,
+  databaseServerHostnames,
   mqttExposure,
   mqttServerHostnames,
   names,
@@ -16,7 +18,9 @@ import {
   type GeneratedMaterial,
 } from './render/index.js';
 import {
+  ensureApiTlsMaterial,
   ensureDbCredentials,
+  ensureDbTlsMaterial,
   ensureMqttTlsMaterial,
   GeneratedSecretError,
   TlsMaterialError,
@@ -72,6 +76,57 @@ export type MaterialResult =
   /** Existing material we must not replace is unusable; a human has to look. */
   | { ok: false; message: string };
 
+/** The embedded database's CA (kept forever) and serving certificate (reissued as needed). */
+async function embeddedDatabaseTls(
+  ns: string,
+  read: (name: string) => Record<string, string> | undefined,
+  memo: GeneratedMemo,
+  now: Date,
+): Promise<NonNullable<GeneratedMaterial['databaseTls']>> {
+  const result = await ensureDbTlsMaterial(
+    { ca: read(names.dbCaSecret), server: read(names.dbServerCertSecret) },
+    databaseServerHostnames(ns),
+    { now },
+  );
+  const { ca, server } = result.material;
+  if (result.generated.ca) memo.remember(ns, names.dbCaSecret, { 'ca.crt': ca.cert, 'ca.key': ca.key });
+  if (result.generated.server) {
+    memo.remember(ns, names.dbServerCertSecret, { 'tls.crt': server.cert, 'tls.key': server.key });
+  }
+  return result.material;
+}
+
+/**
+ * TLS of Maestro's REST and gRPC listeners: the CA (the gRPC client CA), the serving certificate
+ * off OpenShift (where the service CA issues none) and the gRPC client certificate.
+ */
+async function apiTls(
+  ns: string,
+  openshift: boolean,
+  read: (name: string) => Record<string, string> | undefined,
+  memo: GeneratedMemo,
+  now: Date,
+): Promise<NonNullable<GeneratedMaterial['api']>> {
+  const result = await ensureApiTlsMaterial(
+    {
+      ca: read(names.apiCaSecret),
+      server: read(names.apiServerCertSecret),
+      grpcClient: read(names.grpcClientCertSecret),
+    },
+    openshift ? null : apiServerHostnames(ns),
+    { now },
+  );
+  const { ca, server, grpcClient } = result.material;
+  if (result.generated.ca) memo.remember(ns, names.apiCaSecret, { 'ca.crt': ca.cert, 'ca.key': ca.key });
+  if (result.generated.server && server) {
+    memo.remember(ns, names.apiServerCertSecret, { 'tls.crt': server.cert, 'tls.key': server.key });
+  }
+  if (result.generated.grpcClient) {
+    memo.remember(ns, names.grpcClientCertSecret, { 'tls.crt': grpcClient.cert, 'tls.key': grpcClient.key });
+  }
+  return result.material;
+}
+
 /**
  * Generated material for `spec`: reused from the cached Secrets, created only where missing.
  * An unusable existing Secret is reported, never overwritten.
@@ -91,7 +146,9 @@ export async function generatedMaterial(
       const { credentials, generated: fresh } = ensureDbCredentials(read(names.dbSecret));
       if (fresh) memo.remember(ns, names.dbSecret, { ...credentials });
       generated.database = credentials;
+      generated.databaseTls = await embeddedDatabaseTls(ns, read, memo, now);
     }
+    generated.api = await apiTls(ns, hub.capabilities.openshift, read, memo, now);
     if (spec.transport === 'mqtt' && spec.broker.type === 'Embedded') {
       const exposure = mqttExposure({
         spec,

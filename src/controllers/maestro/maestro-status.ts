@@ -60,7 +60,11 @@ export function statusChanged(a: MaestroStatus, b: MaestroStatus): boolean {
 
 /** Conditions whose status or reason changed (a new condition counts, unless it says all is well). */
 export function transitions(before: readonly Condition[], after: readonly Condition[]): Condition[] {
-  const quietWhenNew = new Set<string>([R.Degraded.AsExpected, R.LegacyAddonDetected.AddonAbsent]);
+  const quietWhenNew = new Set<string>([
+    R.Degraded.AsExpected,
+    R.LegacyAddonDetected.AddonAbsent,
+    R.InsecureDatabaseConnection.TlsEnabled,
+  ]);
   return after.filter((c) => {
     const old = before.find((b) => b.type === c.type);
     if (!old) return !quietWhenNew.has(c.reason);
@@ -72,7 +76,8 @@ export function transitions(before: readonly Condition[], after: readonly Condit
 export function eventFor(c: Condition): EventInput {
   const warning =
     (c.type === T.Degraded && c.status === 'True') ||
-    (c.type === T.LegacyAddonDetected && c.status === 'True');
+    (c.type === T.LegacyAddonDetected && c.status === 'True') ||
+    (c.type === T.InsecureDatabaseConnection && c.status === 'True');
   return { type: warning ? 'Warning' : 'Normal', reason: c.reason, action: 'Reconcile', note: c.message };
 }
 

@@ -126,7 +126,8 @@ export const maestroRbac: RbacTable = {
     [DEFAULT_OPERAND_NAMESPACE]: operandNamespaceRules,
     [OCM_HUB_NAMESPACE]: [
       byName([''], ['configmaps'], WRITE, GRPC_SERVER_CONFIG),
-      byName([''], ['services'], WRITE, GRPC_SERVER_NODEPORT_SERVICE),
+      // Only to prune the NodePort Service earlier versions rendered (exposure NodePort, removed).
+      byName([''], ['services'], ['delete'], GRPC_SERVER_NODEPORT_SERVICE),
       byName(['route.openshift.io'], ['routes'], WRITE, GRPC_SERVER_ROUTE),
       byName(['networking.k8s.io'], ['networkpolicies'], WRITE, CONDUCTOR_DB_EGRESS_POLICY),
     ],

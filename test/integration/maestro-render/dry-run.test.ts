@@ -64,6 +64,7 @@ const EXTERNAL_DB = {
   'db.user': 'maestro',
   'db.password': 'ext-password',
   'db.name': 'maestro',
+  'db.rootcert': '-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n',
 };
 const EXTERNAL_BROKER = {
   'config.yaml': [
@@ -140,10 +141,10 @@ const extraCases: Case[] = [
     expectRoute: true,
   },
   {
-    name: 'grpc server NodePort, hub NetworkPolicies on, sized database and server',
+    name: 'grpc server LoadBalancer with a hostname, hub NetworkPolicies on, sized database and server',
     spec: {
       transport: 'grpc',
-      grpcServer: { exposure: 'NodePort', hostname: 'grpc.hub.example.com', nodePort: 31090 },
+      grpcServer: { exposure: 'LoadBalancer', hostname: 'grpc.hub.example.com' },
       database: {
         embedded: {
           storage: { size: '5Gi', storageClassName: 'fast-ssd' },
@@ -296,10 +297,10 @@ describe('the Maestro CRD', () => {
       },
     ],
     [
-      'grpc NodePort, pinned images, sizes',
+      'grpc LoadBalancer with a hostname, pinned images, sizes',
       {
         transport: 'grpc',
-        grpcServer: { exposure: 'NodePort', hostname: 'grpc.hub.example.com', nodePort: 31090 },
+        grpcServer: { exposure: 'LoadBalancer', hostname: 'grpc.hub.example.com' },
         images: {
           maestro: 'quay.io/redhat-user-workloads/maestro-rhtap-tenant/maestro/maestro:a6f773d',
           postgresql: `registry.redhat.io/rhel9/postgresql-16@sha256:${'a'.repeat(64)}`,
@@ -339,8 +340,18 @@ describe('the Maestro CRD', () => {
     ],
     [
       'a node port without NodePort exposure',
-      maestro({ grpcServer: { exposure: 'Route', nodePort: 31090 } }),
+      maestro({ transport: 'mqtt', broker: { embedded: { exposure: 'Route', nodePort: 31090 } } }),
       'nodePort is only valid when exposure is NodePort',
+    ],
+    [
+      'a gRPC server NodePort exposure (the import controller cannot use it)',
+      maestro({ grpcServer: { exposure: 'NodePort', hostname: 'grpc.hub.example.com' } }),
+      'spec.grpcServer.exposure: Unsupported value: "NodePort"',
+    ],
+    [
+      'a gRPC server ClusterIP exposure (the import controller cannot use it)',
+      maestro({ grpcServer: { exposure: 'ClusterIP' } }),
+      'spec.grpcServer.exposure: Unsupported value: "ClusterIP"',
     ],
   ])('rejects %s', async (_name, obj, message) => {
     const res = await dryRunApply(cp, [obj]);

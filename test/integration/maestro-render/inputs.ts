@@ -8,7 +8,9 @@ import type { ClusterManager } from '../../../src/api/upstream/clustermanager.js
 import type { MultiClusterEngine } from '../../../src/api/upstream/mce.js';
 import {
   type Capabilities,
+  databaseServerHostnames,
   type ExternalSecrets,
+  apiServerHostnames,
   mceSettingsFrom,
   mqttExposure,
   mqttServerHostnames,
@@ -18,7 +20,12 @@ import {
   type RenderInput,
   type RenderResult,
 } from '../../../src/controllers/maestro/render/index.js';
-import { ensureDbCredentials, ensureMqttTlsMaterial } from '../../../src/controllers/maestro/tls/index.js';
+import {
+  ensureApiTlsMaterial,
+  ensureDbCredentials,
+  ensureDbTlsMaterial,
+  ensureMqttTlsMaterial,
+} from '../../../src/controllers/maestro/tls/index.js';
 import type { PlainObject } from '../../harness/maestro-process.js';
 
 /** The operator's environment as a Deployment would set it. */
@@ -81,13 +88,23 @@ export async function renderInput(o: InputOptions = {}): Promise<RenderInput> {
     const hosts = mqttServerHostnames(spec.namespace, mqttExposure(base).host);
     mqtt = (await ensureMqttTlsMaterial({}, hosts, { now: new Date() })).material;
   }
+  const databaseTls =
+    spec.database.type === 'Embedded'
+      ? (await ensureDbTlsMaterial({}, databaseServerHostnames(spec.namespace), { now: new Date() })).material
+      : undefined;
   return {
     ...base,
     mce: mceSettingsFrom(multiClusterEngine(o.availability ?? 'Basic')),
     images: operandImagesFromEnv(OPERATOR_ENV),
     generated: {
       ...(spec.database.type === 'Embedded' ? { database: ensureDbCredentials(undefined).credentials } : {}),
+      ...(databaseTls ? { databaseTls } : {}),
       ...(mqtt ? { mqtt } : {}),
+      api: (
+        await ensureApiTlsMaterial({}, capabilities.openshift ? null : apiServerHostnames(spec.namespace), {
+          now: new Date(),
+        })
+      ).material,
     },
     external: o.external ?? {},
     clusterManager: clusterManager(o.hubNetworkPolicies ?? false),

@@ -7,10 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { maestroBinary, type PreparedPod } from '../../harness/maestro-process.js';
 import { type Postgres, startPostgres } from '../../harness/postgres.js';
+import {
+  type EmbeddedPostgres,
+  expectOnlyTlsConnections,
+  startEmbeddedPostgres,
+} from './embedded-postgres.js';
 import { render, userSecret } from './inputs.js';
 import {
   createAndListConsumer,
   createEmbeddedDatabase,
+  API_TLS_FILE_FLAGS,
   DB_FILE_FLAGS,
   expectStatusListener,
   prepareMaestroPod,
@@ -40,44 +46,91 @@ const tablesIn = (database: string) =>
     .psql("select count(*) > 0 from information_schema.tables where table_name = 'consumers'", database)
     .trim();
 
-describe('grpc transport, embedded database', () => {
+describe('grpc transport, embedded database over TLS', () => {
   let pod: PreparedPod;
+  let tlsPg: EmbeddedPostgres;
 
-  it('prepares the pod with only the documented rewrites', async () => {
+  afterAll(async () => {
+    await tlsPg?.pg.stop();
+  });
+
+  it('runs PostgreSQL with the rendered ssl settings and serving certificate', async () => {
     const { objects } = await render({ spec: { transport: 'grpc' } });
-    createEmbeddedDatabase(pg, objects, NS);
+    tlsPg = await startEmbeddedPostgres(objects, NS);
+    expect(tlsPg.settings).toMatchObject({ ssl: 'on' });
+    expect(tlsPg.files).toEqual({
+      ssl_cert_file: '/etc/pgsql-tls/tls.crt',
+      ssl_key_file: '/etc/pgsql-tls/tls.key',
+    });
+    expect(tlsPg.pg.psql('show ssl').trim()).toBe('on');
+    createEmbeddedDatabase(tlsPg.pg, objects, NS);
+
     const prepared = await prepareMaestroPod(objects, {
       binary,
       namespace: NS,
       podName: 'maestro-7d9f8b6c5-x2x7q',
-      database: { host: pg.host, port: pg.port },
+      // Only the port changes: the rendered host name resolves to loopback, so verify-full checks
+      // the certificate against the name Maestro really uses.
+      database: { port: tlsPg.pg.port },
+      hosts: { [`maestro-db.${NS}`]: '127.0.0.1' },
     });
     pod = prepared.pod;
     pods.push(pod);
-    expect(rewrittenFlags(prepared.migration)).toEqual(['<binary>', ...DB_FILE_FLAGS].sort());
-    expect(rewrittenFlags(prepared.server)).toEqual(
-      ['<binary>', '--client-id', ...DB_FILE_FLAGS, ...SERVER_PORT_FLAGS].sort(),
+    expect(rewrittenFlags(prepared.migration)).toEqual(
+      ['<binary>', ...DB_FILE_FLAGS, '--db-rootcert'].sort(),
     );
+    expect(rewrittenFlags(prepared.server)).toEqual(
+      [
+        '<binary>',
+        '--client-id',
+        ...DB_FILE_FLAGS,
+        '--db-rootcert',
+        ...SERVER_PORT_FLAGS,
+        ...API_TLS_FILE_FLAGS,
+      ].sort(),
+    );
+    for (const c of [prepared.migration, prepared.server]) {
+      expect(c.rendered).toEqual(
+        expect.arrayContaining(['--db-sslmode=verify-full', '--db-rootcert=/secrets/rds/ca.crt']),
+      );
+    }
     expect(prepared.server.rendered).toContain('--disable-message-broker=true');
-    // Only the DB host and port of the rendered Secret change; user, password and name are used as rendered.
     expect(pod.valueRewrites.map((r) => [r.source, r.from, r.to])).toEqual([
-      ['Secret maestro-db-config key host', `maestro-db.${NS}`, '127.0.0.1'],
-      ['Secret maestro-db-config key port', '5432', String(pg.port)],
+      ['Secret maestro-db-config key port', '5432', String(tlsPg.pg.port)],
     ]);
   });
 
   it('runs maestro migration to completion', async () => {
     await runMigration(pod);
-    expect(tablesIn('maestro')).toBe('t');
+    expect(
+      tlsPg.pg
+        .psql("select count(*) > 0 from information_schema.tables where table_name = 'consumers'", 'maestro')
+        .trim(),
+    ).toBe('t');
   });
 
-  it('serves /healthcheck with 200 once the server is up, and listens for status events', async () => {
+  it('serves /healthcheck with 200 once the server is up, and listens for status events, all over TLS', async () => {
     await startServerAndWaitReady(pod);
-    await expectStatusListener(pg, 'maestro', 'maestro');
+    await expectStatusListener(tlsPg.pg, 'maestro', 'maestro');
+    expectOnlyTlsConnections(tlsPg.pg, 'maestro');
   });
 
   it('creates and lists a consumer through the REST API', async () => {
     await createAndListConsumer(pod, 'cluster1');
+  });
+
+  it('refuses a server whose certificate is not from the CA it trusts', async () => {
+    const { objects } = await render({ spec: { transport: 'grpc' } });
+    // Another render: a new CA. Maestro trusts that one, and this PostgreSQL serves the first's.
+    const prepared = await prepareMaestroPod(objects, {
+      binary,
+      namespace: NS,
+      podName: 'maestro-7d9f8b6c5-wrong',
+      database: { port: tlsPg.pg.port },
+      hosts: { [`maestro-db.${NS}`]: '127.0.0.1' },
+    });
+    pods.push(prepared.pod);
+    await expect(runMigration(prepared.pod)).rejects.toThrow(/certificate signed by unknown authority/);
   });
 });
 
@@ -111,7 +164,7 @@ describe('grpc transport, external database', () => {
     pod = prepared.pod;
     pods.push(pod);
     expect(rewrittenFlags(prepared.server)).toEqual(
-      ['<binary>', '--client-id', ...DB_FILE_FLAGS, ...SERVER_PORT_FLAGS].sort(),
+      ['<binary>', '--client-id', ...DB_FILE_FLAGS, ...SERVER_PORT_FLAGS, ...API_TLS_FILE_FLAGS].sort(),
     );
     expect(prepared.server.rendered).toEqual(
       expect.arrayContaining(['--db-host-file=/secrets/rds/db.host', '--db-sslmode=disable']),

@@ -28,7 +28,8 @@ import {
   withHosts,
 } from '../../harness/maestro-process.js';
 import { type Mosquitto, startMosquitto } from '../../harness/mosquitto.js';
-import { type Postgres, startPostgres } from '../../harness/postgres.js';
+import type { Postgres } from '../../harness/postgres.js';
+import { expectOnlyTlsConnections, startEmbeddedPostgres } from './embedded-postgres.js';
 import { spawnManaged } from '../../harness/processes.js';
 import { render } from './inputs.js';
 import {
@@ -40,6 +41,8 @@ import {
   rewrittenFlags,
   runMigration,
   SERVER_PORT_FLAGS,
+  API_TLS_FILE_FLAGS,
+  insecureFetch,
   startServerAndWaitReady,
 } from './process-checks.js';
 
@@ -57,11 +60,12 @@ const pods: PreparedPod[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'mmo-mqtt-clients-'));
 
 beforeAll(async () => {
-  [pg, binary, { objects, input }] = await Promise.all([
-    startPostgres(),
+  [binary, { objects, input }] = await Promise.all([
     maestroBinary(),
     render({ spec: { transport: 'mqtt' }, availability: 'High' }),
   ]);
+  // PostgreSQL as the rendered StatefulSet runs it: TLS with the generated serving certificate.
+  ({ pg } = await startEmbeddedPostgres(objects, NS));
   createEmbeddedDatabase(pg, objects, NS);
 
   // Mosquitto with the rendered pod's volumes (ConfigMap maestro-mqtt, Secret maestro-mqtt-certs);
@@ -125,18 +129,21 @@ describe('mqtt transport, embedded broker and database, two replicas', () => {
         binary,
         namespace: NS,
         podName,
-        database: { host: pg.host, port: pg.port },
+        // The DB host name is kept and resolved to loopback, so verify-full checks the rendered name.
+        database: { port: pg.port },
         mqttBroker: { port: mq?.port ?? 0 },
-        hosts: { [brokerName]: '127.0.0.1' },
+        hosts: { [brokerName]: '127.0.0.1', [`maestro-db.${NS}`]: '127.0.0.1' },
       });
       pods.push(pod);
-      expect(rewrittenFlags(migration)).toEqual(['<binary>', ...DB_FILE_FLAGS].sort());
+      expect(rewrittenFlags(migration)).toEqual(['<binary>', ...DB_FILE_FLAGS, '--db-rootcert'].sort());
       expect(rewrittenFlags(server)).toEqual(
         [
           '<binary>',
           '--client-id',
           ...DB_FILE_FLAGS,
+          '--db-rootcert',
           ...SERVER_PORT_FLAGS,
+          ...API_TLS_FILE_FLAGS,
           '--message-broker-config-file',
         ].sort(),
       );
@@ -144,7 +151,6 @@ describe('mqtt transport, embedded broker and database, two replicas', () => {
         expect.arrayContaining(['--message-broker-type=mqtt', '--subscription-type=shared']),
       );
       expect(pod.valueRewrites.map((r) => `${r.source}: ${r.from} -> ${r.to}`)).toEqual([
-        `Secret maestro-db-config key host: maestro-db.${NS} -> 127.0.0.1`,
         `Secret maestro-db-config key port: 5432 -> ${pg.port}`,
         `Secret maestro-mqtt key config.yaml: brokerHost: ${brokerName}:8883 -> brokerHost: ${brokerName}:${mq?.port}`,
         ...[
@@ -166,13 +172,14 @@ describe('mqtt transport, embedded broker and database, two replicas', () => {
   it('serves /healthcheck with 200 on both replicas, each listening for status events in PostgreSQL', async () => {
     await Promise.all(pods.map((pod) => startServerAndWaitReady(pod)));
     await expectStatusListener(pg, 'maestro', 'maestro', pods.length);
+    expectOnlyTlsConnections(pg, 'maestro');
   });
 
   it('creates a consumer through one replica and lists it through the other', async () => {
     const [a, b] = pods;
     if (!a || !b) throw new Error('two replicas expected');
     await createAndListConsumer(a, 'cluster1');
-    const list = await fetch(`http://127.0.0.1:${b.ports.http}/api/maestro/v1/consumers`);
+    const list = await insecureFetch(`https://127.0.0.1:${b.ports.http}/api/maestro/v1/consumers`);
     const items = ((await list.json()) as { items?: { name?: string }[] }).items ?? [];
     expect(items.map((i) => i.name)).toContain('cluster1');
   });

@@ -1,7 +1,10 @@
 /**
  * Checks shared by the tests that run the rendered Maestro pod as local processes.
  */
+import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { expect } from '@jest/globals';
+import { createCa, issueClientCertificate } from '../../../src/controllers/maestro/tls/certificates.js';
 import { eventually } from '../../harness/eventually.js';
 import type { Postgres } from '../../harness/postgres.js';
 import {
@@ -78,6 +81,9 @@ export async function prepareMaestroPod(
     workload: findObject(objects, 'Deployment', 'maestro', namespace),
     objects,
     binaries: { [MAESTRO_IMAGE_BINARY]: binary },
+    // Nothing here makes Maestro call the API (no gRPC publish/subscribe), so an address that
+    // refuses connections stands in for the API server the in-cluster config names.
+    serviceAccount: { host: '127.0.0.1', port: 1, token: 'test-token', caCert: '' },
   });
   const migration = pod.initContainers.find((c) => c.name === 'migration');
   const server = pod.containers.find((c) => c.name === 'service');
@@ -98,6 +104,15 @@ export const DB_FILE_FLAGS = [
   '--db-password-file',
   '--db-port-file',
   '--db-user-file',
+];
+
+/** The TLS file flags of REST and gRPC: mount paths, rewritten to the materialized volumes. */
+export const API_TLS_FILE_FLAGS = [
+  '--grpc-client-ca-file',
+  '--grpc-tls-cert-file',
+  '--grpc-tls-key-file',
+  '--https-cert-file',
+  '--https-key-file',
 ];
 
 /** The port flags the rendered server sets, rewritten to free ports. */
@@ -161,8 +176,9 @@ export async function startServerAndWaitReady(pod: PreparedPod): Promise<string>
 
 /** Creates consumer `name` through the REST API and checks that the list returns it. */
 export async function createAndListConsumer(pod: PreparedPod, name: string): Promise<void> {
-  const base = `http://127.0.0.1:${pod.ports.http}/api/maestro/v1/consumers`;
-  const created = await fetch(base, {
+  // REST serves TLS; the test trusts any certificate here (expectApiTls checks verification).
+  const base = `https://127.0.0.1:${pod.ports.http}/api/maestro/v1/consumers`;
+  const created = await insecureFetch(base, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ name }),
@@ -173,8 +189,127 @@ export async function createAndListConsumer(pod: PreparedPod, name: string): Pro
     name,
     kind: 'Consumer',
   });
-  const list = await fetch(base);
+  const list = await insecureFetch(base);
   expect(list.status).toBe(200);
   const items = ((await list.json()) as { items?: { id?: string; name?: string }[] }).items ?? [];
   expect(items.map((i) => ({ id: i.id, name: i.name }))).toContainEqual({ id: body.id, name });
+}
+
+/** The decoded data of Secret `name` in the rendered objects. */
+function secretData(objects: PlainObject[], name: string, namespace: string): Record<string, string> {
+  const secret = findObject(objects, 'Secret', name, namespace) as PlainObject & {
+    data?: Record<string, string>;
+  };
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+  );
+}
+
+/** GET over https, trusting only `ca`; the status, or the error code when the request fails. */
+export function httpsGet(url: string, ca: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca, method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    req.end();
+  });
+}
+
+/**
+ * Opens a TLS connection with ALPN h2 (as a gRPC client does), sends the HTTP/2 preface and
+ * resolves `'settings'` when the server answers with its SETTINGS frame, else the error code. With
+ * TLS 1.3 the server checks the client certificate after the client's handshake completes, so
+ * only the server's first HTTP/2 frame proves it accepted the caller.
+ */
+export function grpcHandshake(
+  port: number,
+  ca: string,
+  client?: { cert: string; key: string },
+): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca,
+      ALPNProtocols: ['h2'],
+      ...client,
+    });
+    const done = (r: string) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.once('secureConnect', () => {
+      if (socket.alpnProtocol !== 'h2') return done(`alpn ${String(socket.alpnProtocol)}`);
+      socket.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+      socket.write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])); // an empty SETTINGS frame
+    });
+    // Frame type at byte 3 of the frame header: 4 is SETTINGS.
+    socket.once('data', (chunk: Buffer) => done(chunk[3] === 4 ? 'settings' : `frame ${chunk[3]}`));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    socket.once('close', () => done('closed'));
+    setTimeout(() => done('timeout'), 10_000).unref();
+  });
+}
+
+/**
+ * REST serves only TLS with a certificate clients verify; gRPC refuses callers without a client
+ * certificate from maestro-api-ca and accepts the one the operator issues.
+ */
+export async function expectApiTls(
+  pod: PreparedPod,
+  objects: PlainObject[],
+  namespace: string,
+): Promise<void> {
+  const ca = secretData(objects, 'maestro-api-ca', namespace)['ca.crt'] ?? '';
+  const client = secretData(objects, 'maestro-grpc-client-certs', namespace);
+  const rest = `127.0.0.1:${pod.ports.http}/api/maestro/v1/consumers`;
+  const plain = await fetch(`http://${rest}`);
+  expect(plain.status).toBe(400); // Go's "client sent an HTTP request to an HTTPS server"
+  expect(await httpsGet(`https://localhost:${pod.ports.http}/api/maestro/v1/consumers`, ca)).toBe(200);
+
+  const grpc = pod.ports.grpc ?? 0;
+  // No client certificate: the server's TLS 1.3 alert `certificate_required`.
+  expect(await grpcHandshake(grpc, ca)).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+  const strangerCa = await createCa({ now: new Date() }, 'stranger');
+  const stranger = await issueClientCertificate(
+    strangerCa,
+    'maestro-grpc-client',
+    { now: new Date() },
+    'maestro-grpc-clients',
+  );
+  // The same identity from another CA: the server drops the connection without a frame.
+  expect(await grpcHandshake(grpc, ca, stranger)).toMatch(/^(ECONNRESET|ERR_SSL_.*ALERT.*|closed)$/);
+  // REST's certificate chains to maestro-api-ca, not to another CA.
+  expect(
+    await httpsGet(`https://localhost:${pod.ports.http}/api/maestro/v1/consumers`, strangerCa.cert),
+  ).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  expect(await grpcHandshake(grpc, ca, { cert: client['tls.crt'] ?? '', key: client['tls.key'] ?? '' })).toBe(
+    'settings',
+  );
+}
+
+/** A minimal fetch over https that skips certificate verification (the body parsed as JSON). */
+export function insecureFetch(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; json(): Promise<unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, rejectUnauthorized: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: () => Promise.resolve(JSON.parse(text) as unknown) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }

@@ -146,7 +146,7 @@ describe('Maestro controller lifecycle', () => {
       observedGeneration: maestro?.metadata.generation,
       transport: 'grpc',
       databaseType: 'Embedded',
-      endpoints: { rest: 'http://maestro.maestro.svc:8000', grpc: 'maestro-grpc.maestro.svc:8090' },
+      endpoints: { rest: 'https://maestro.maestro.svc:8000', grpc: 'maestro-grpc.maestro.svc:8090' },
     });
 
     // MCE status.components: ours in backplane's shape, backplane's own entries untouched.
@@ -253,6 +253,7 @@ describe('Maestro controller lifecycle', () => {
         `AgentRollout ${GLOBAL_SET}/maestro-transport`,
         'Namespace maestro',
         `Placement ${GLOBAL_SET}/maestro-transport`,
+        'Secret maestro/maestro-db-ca',
         'Secret maestro/maestro-db-config',
         'Secret maestro/maestro-mqtt-ca',
       ].sort(),
@@ -308,7 +309,11 @@ describe('Maestro controller lifecycle', () => {
     await client.delete(ref.mce);
     await waitForCondition(client, 'Available', 'False', 'MultiClusterEngineNotFound');
     await waitForCondition(client, 'Progressing', 'False', 'Reconciled');
-    expect(await ownedObjects(client)).toEqual(['Namespace maestro', 'Secret maestro/maestro-db-config']);
+    expect(await ownedObjects(client)).toEqual([
+      'Namespace maestro',
+      'Secret maestro/maestro-db-ca',
+      'Secret maestro/maestro-db-config',
+    ]);
     expect(await get('v1', 'PersistentVolumeClaim', 'maestro-db-data-maestro-db-0', NS)).toBeDefined();
     expect((await clusterManagerSpec()).serverConfiguration).toBeUndefined();
     expect(await dbPassword()).toBe(password);

@@ -71,7 +71,14 @@ describe('split control plane', () => {
         'Deployment maestro/maestro',
         'Namespace maestro',
         'NetworkPolicy maestro/maestro-db',
+        'NetworkPolicy maestro/maestro-default-deny',
+        'NetworkPolicy maestro/maestro-server',
+        'Secret maestro/maestro-api-ca',
+        'Secret maestro/maestro-api-tls',
+        'Secret maestro/maestro-db-ca',
         'Secret maestro/maestro-db-config',
+        'Secret maestro/maestro-db-tls',
+        'Secret maestro/maestro-grpc-client-certs',
         'Service maestro/maestro',
         'Service maestro/maestro-db',
         'Service maestro/maestro-grpc',
@@ -127,7 +134,11 @@ describe('split control plane', () => {
     await eventually(
       async () =>
         JSON.stringify(await ownedObjects(control)) ===
-        JSON.stringify(['Namespace maestro', 'Secret maestro/maestro-db-config']),
+        JSON.stringify([
+          'Namespace maestro',
+          'Secret maestro/maestro-db-ca',
+          'Secret maestro/maestro-db-config',
+        ]),
     );
     expect(await ownedObjects(data)).toEqual(
       [`AgentRollout ${GLOBAL_SET}/maestro-transport`, `Placement ${GLOBAL_SET}/maestro-transport`].sort(),

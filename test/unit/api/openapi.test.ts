@@ -266,9 +266,12 @@ describe('the Maestro CRD', () => {
       "!has(self.type) || self.type != 'External' || has(self.external)",
     );
     expect(rules(spec?.properties?.namespace)).toEqual(['self == oldSelf']);
-    expect(rules(spec?.properties?.grpcServer)).toContain(
-      "!has(self.exposure) || self.exposure != 'NodePort' || has(self.hostname)",
-    );
+    // The gRPC server is exposed only as the import controller can use it (no NodePort).
+    expect(spec?.properties?.grpcServer?.properties?.exposure?.enum).toEqual([
+      'Auto',
+      'Route',
+      'LoadBalancer',
+    ]);
     expect(spec?.properties?.images?.properties?.maestro?.pattern).toBeTruthy();
   });
 

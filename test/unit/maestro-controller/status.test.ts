@@ -22,6 +22,7 @@ const NO_ADDON = { served: true, present: false };
 const rendered = {
   transport: 'grpc' as const,
   databaseType: 'Embedded' as const,
+  databaseSslmode: 'verify-full' as const,
   endpoints: { rest: 'http://maestro.maestro.svc:8000', grpc: 'maestro-grpc.maestro.svc:8090' },
 };
 const ready = { settled: true, available: true, waiting: [] };
@@ -59,6 +60,7 @@ describe('maestroConditions', () => {
         Progressing: 'False/Reconciled',
         Degraded: 'False/AsExpected',
         LegacyAddonDetected: 'False/AddonAbsent',
+        InsecureDatabaseConnection: 'False/TlsEnabled',
       },
     ],
     [
@@ -71,6 +73,7 @@ describe('maestroConditions', () => {
         Progressing: 'True/Reconciling',
         Degraded: 'False/AsExpected',
         LegacyAddonDetected: 'False/AddonAbsent',
+        InsecureDatabaseConnection: 'False/TlsEnabled',
       },
     ],
     [
@@ -81,6 +84,7 @@ describe('maestroConditions', () => {
         Progressing: 'False/Reconciled',
         Degraded: 'False/AsExpected',
         LegacyAddonDetected: 'False/AddonAbsent',
+        InsecureDatabaseConnection: 'False/TlsEnabled',
       },
     ],
     [
@@ -121,6 +125,7 @@ describe('maestroConditions', () => {
         Progressing: 'False/Reconciled',
         Degraded: 'True/ApplyFailed',
         LegacyAddonDetected: 'False/AddonAbsent',
+        InsecureDatabaseConnection: 'False/TlsEnabled',
       },
     ],
   ])('%s', (_name, report, expected) => {
@@ -143,6 +148,22 @@ describe('maestroConditions', () => {
       message:
         'spec.database.external.secretRef.name: secret "pg" not found (nothing was changed or removed)',
     });
+  });
+
+  it('warns when the database connection has TLS disabled, and says how to turn it on', () => {
+    const insecure = enabled({
+      rendered: { ...rendered, databaseType: 'External', databaseSslmode: 'disable' },
+    });
+    const c = maestroConditions(insecure, NO_ADDON, () => false).find(
+      (x) => x.type === 'InsecureDatabaseConnection',
+    );
+    expect(c).toMatchObject({ status: 'True', reason: 'ExplicitlyDisabled' });
+    expect(c?.message).toContain('db.sslmode=disable');
+    expect(c?.message).toContain('db.rootcert');
+    const [t] = transitions([], nextStatus({}, insecure, NO_ADDON, 1, NOW).conditions ?? []).filter(
+      (x) => x.type === 'InsecureDatabaseConnection',
+    );
+    expect(t && eventFor(t)).toMatchObject({ type: 'Warning', reason: 'ExplicitlyDisabled' });
   });
 
   it('reports the legacy add-on', () => {

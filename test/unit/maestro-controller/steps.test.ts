@@ -202,6 +202,7 @@ describe('pruning', () => {
     expect([...retainedKeys(maestroSpecSchema.parse({}), same)]).toEqual([
       'control|Namespace//maestro',
       'control|Secret/maestro/maestro-db-config',
+      'control|Secret/maestro/maestro-db-ca',
       'control|Secret/maestro/maestro-mqtt-ca',
     ]);
     expect([...retainedKeys(maestroSpecSchema.parse({ retainDataOnDisable: false }), same)]).toEqual([

@@ -13,6 +13,17 @@ export const IMAGES = {
 export const DB_PASSWORD = 'c2VjcmV0LXBhc3N3b3JkLWZvci10ZXN0cy0wMTIzNDU2Nzg';
 
 /** Render never parses certificates, so placeholders stand in for PEM. */
+export const FAKE_DB_TLS = {
+  ca: { cert: 'DB-CA-CERT', key: 'DB-CA-KEY' },
+  server: { cert: 'DB-SERVER-CERT', key: 'DB-SERVER-KEY' },
+};
+/** Placeholders for the Maestro API's CA, serving pair (off OpenShift) and gRPC client pair. */
+export const FAKE_API_TLS = {
+  ca: { cert: 'API-CA-CERT', key: 'API-CA-KEY' },
+  server: { cert: 'API-SERVER-CERT', key: 'API-SERVER-KEY' },
+  grpcClient: { cert: 'GRPC-CLIENT-CERT', key: 'GRPC-CLIENT-KEY' },
+};
+/** Render never parses certificates, so placeholders stand in for PEM. */
 export const FAKE_MQTT_TLS = {
   ca: { cert: 'CA-CERT', key: 'CA-KEY' },
   server: { cert: 'SERVER-CERT', key: 'SERVER-KEY' },
@@ -25,6 +36,7 @@ export const EXTERNAL_DB = {
   'db.user': 'maestro',
   'db.password': 'ext-password',
   'db.name': 'maestro',
+  'db.rootcert': 'EXTERNAL-DB-CA',
 };
 
 export const EXTERNAL_BROKER_YAML = [
@@ -72,7 +84,12 @@ export function renderInput(o: InputOptions = {}): RenderInput {
     },
     spec,
     images: o.images ?? { ...IMAGES },
-    generated: { database: { user: 'maestro', name: 'maestro', password: DB_PASSWORD }, mqtt: FAKE_MQTT_TLS },
+    generated: {
+      database: { user: 'maestro', name: 'maestro', password: DB_PASSWORD },
+      databaseTls: FAKE_DB_TLS,
+      mqtt: FAKE_MQTT_TLS,
+      api: FAKE_API_TLS,
+    },
     external: o.external ?? {},
     capabilities: {
       routes: o.routes ?? true,

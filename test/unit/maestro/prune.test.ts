@@ -26,7 +26,10 @@ describe('prune data', () => {
       renderInput({
         routes: false,
         openshift: false,
-        spec: { grpcServer: { exposure: 'NodePort', hostname: 'h.example.com' } },
+        spec: {
+          transport: 'mqtt',
+          broker: { embedded: { exposure: 'NodePort', hostname: 'h.example.com' } },
+        },
       }),
       renderInput({
         clusterManager: clusterManager({
@@ -125,6 +128,7 @@ describe('renderDisabled', () => {
     expect(plan.retained.map((r) => `${r.kind}/${r.name}`)).toEqual([
       'Namespace/maestro',
       'Secret/maestro-db-config',
+      'Secret/maestro-db-ca',
       'Secret/maestro-mqtt-ca',
     ]);
     expect(plan.clusterManagerRelease).toEqual({

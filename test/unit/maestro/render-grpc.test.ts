@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
+import { maestroSpecSchema } from '../../../src/api/maestro.js';
 import { clusterManagerRelease, renderMaestro } from '../../../src/controllers/maestro/render/index.js';
-import { clusterManager, DB_PASSWORD, EXTERNAL_DB, find, has, renderInput } from './fixtures.js';
+import { clusterManager, DB_PASSWORD, EXTERNAL_DB, FAKE_DB_TLS, find, has, renderInput } from './fixtures.js';
 
 const HUB = 'open-cluster-management-hub';
 
@@ -127,22 +128,6 @@ describe('gRPC endpoint exposure (what ocm does not render itself)', () => {
       objects: [],
       agents: 'grpc.example.com:443',
     },
-    {
-      name: 'NodePort: our NodePort Service, hostname endpoint',
-      routes: false,
-      grpcServer: { exposure: 'NodePort', hostname: 'node.example.com', nodePort: 30090 },
-      endpoint: { type: 'hostname', hostname: { host: 'node.example.com' } },
-      objects: ['Service/maestro-grpc-server-nodeport'],
-      agents: 'node.example.com:30090',
-    },
-    {
-      name: 'ClusterIP: nothing rendered, in-cluster address',
-      routes: true,
-      grpcServer: { exposure: 'ClusterIP' },
-      endpoint: { type: 'hostname' },
-      objects: [],
-      agents: 'cluster-manager-grpc-server.open-cluster-management-hub.svc:8090',
-    },
   ] as const)('$name', ({ routes, grpcServer, endpoint, objects, agents }) => {
     const result = renderMaestro(renderInput({ routes, spec: { grpcServer } }));
     const exposure = result.clusterManager?.spec?.serverConfiguration?.endpointsExposure;
@@ -153,6 +138,14 @@ describe('gRPC endpoint exposure (what ocm does not render itself)', () => {
     expect(hubObjects).toEqual(objects);
     expect(result.status.endpoints.agents).toBe(agents);
   });
+
+  it.each(['NodePort', 'ClusterIP'])(
+    'refuses exposure %s, which the import controller cannot turn into a bootstrap address',
+    (exposure) => {
+      const parsed = maestroSpecSchema.safeParse({ grpcServer: { exposure, hostname: 'node.example.com' } });
+      expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['grpcServer.exposure']);
+    },
+  );
 
   it('routes the gRPC Route like MCE: passthrough to cluster-manager-grpc-server:8090', () => {
     const route = find<{ spec: Record<string, unknown> }>(
@@ -172,13 +165,15 @@ describe('gRPC endpoint exposure (what ocm does not render itself)', () => {
 });
 
 describe('grpc-server-config', () => {
-  it('points the conductor at the embedded database with MCE format', () => {
+  it('points the conductor at the embedded database with MCE format, over TLS checked against our CA', () => {
     const cm = find<{ data: Record<string, string> }>(
       renderMaestro(renderInput()),
       'ConfigMap',
       'grpc-server-config',
       HUB,
     );
+    // The conductor mounts only this ConfigMap, so the (public) CA certificate travels in it.
+    expect(cm.data['db-rootcert.crt']).toBe(FAKE_DB_TLS.ca.cert);
     expect(parseYaml(cm.data['config.yaml'] ?? '')).toEqual({
       grpc_config: {
         tls_cert_file: '/var/run/secrets/hub/grpc/serving-cert/tls.crt',
@@ -191,7 +186,8 @@ describe('grpc-server-config', () => {
         name: 'maestro',
         username: 'maestro',
         password: DB_PASSWORD,
-        sslmode: 'disable',
+        sslmode: 'verify-full',
+        rootcertfile: '/var/run/secrets/hub/grpc/config/db-rootcert.crt',
       },
     });
   });
@@ -213,7 +209,23 @@ describe('grpc-server-config', () => {
       username: 'maestro',
       password: 'ext-password',
       sslmode: 'require',
+      rootcertfile: '/var/run/secrets/hub/grpc/config/db-rootcert.crt',
     });
+    expect(cm.data['db-rootcert.crt']).toBe('PEM');
+  });
+
+  it('gives the conductor no root certificate when the external database Secret disables TLS', () => {
+    const { 'db.rootcert': _ca, ...plain } = EXTERNAL_DB;
+    const result = renderMaestro(
+      renderInput({
+        spec: { database: { type: 'External', external: { secretRef: { name: 'ext-db' } } } },
+        external: { database: { ...plain, 'db.sslmode': 'disable' } },
+      }),
+    );
+    const cm = find<{ data: Record<string, string> }>(result, 'ConfigMap', 'grpc-server-config', HUB);
+    expect(parseYaml(cm.data['config.yaml'] ?? '').db_config).toMatchObject({ sslmode: 'disable' });
+    expect(parseYaml(cm.data['config.yaml'] ?? '').db_config.rootcertfile).toBeUndefined();
+    expect(Object.keys(cm.data)).toEqual(['config.yaml']);
   });
 
   it('quotes passwords that YAML would otherwise read as another type', () => {

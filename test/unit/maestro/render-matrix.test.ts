@@ -4,6 +4,7 @@ import {
   PART_OF,
   PRUNABLE_KINDS,
   renderMaestro,
+  type KubeObject,
   type RenderResult,
 } from '../../../src/controllers/maestro/render/index.js';
 import { type Container, EXTERNAL_DB, find, has, type PodTemplateOwner, renderInput } from './fixtures.js';
@@ -91,7 +92,7 @@ describe.each(cases)('render %o', (c) => {
       .filter((o) => o.retained)
       .map((o) => `${o.object.kind}/${o.object.metadata.name}`);
     const expected = ['Namespace/maestro'];
-    if (c.database === 'Embedded') expected.push('Secret/maestro-db-config');
+    if (c.database === 'Embedded') expected.push('Secret/maestro-db-config', 'Secret/maestro-db-ca');
     if (c.transport === 'mqtt') expected.push('Secret/maestro-mqtt-ca');
     expect(retained.sort()).toEqual(expected.sort());
   });
@@ -179,7 +180,10 @@ describe.each(cases)('render %o', (c) => {
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(pod.securityContext.runAsUser === undefined).toBe(c.openshift);
-      expect(pod.automountServiceAccountToken).toBe(false);
+      // Only the Maestro server calls the API (SubjectAccessReviews for gRPC mTLS callers).
+      expect(pod.automountServiceAccountToken).toBe(
+        (owner as unknown as KubeObject).metadata.name === 'maestro',
+      );
     }
   });
 
@@ -223,7 +227,14 @@ describe.each(cases)('render %o', (c) => {
     const rendered = new Set(result.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`));
     for (const owner of podOwners(result)) {
       for (const v of owner.spec.template.spec.volumes) {
-        if (v.secret && v.secret.secretName !== 'ext-db')
+        // On OpenShift the service CA writes the Secret a Service annotation names.
+        const serviceCa = result.objects.some(
+          (o) =>
+            o.object.kind === 'Service' &&
+            o.object.metadata.annotations?.['service.beta.openshift.io/serving-cert-secret-name'] ===
+              v.secret?.secretName,
+        );
+        if (v.secret && v.secret.secretName !== 'ext-db' && !serviceCa)
           expect(rendered).toContain(`Secret/${v.secret.secretName}`);
         if (v.configMap) expect(rendered).toContain(`ConfigMap/${v.configMap.name}`);
       }
@@ -234,7 +245,7 @@ describe.each(cases)('render %o', (c) => {
     expect(result.status).toMatchObject({
       transport: c.transport,
       databaseType: c.database,
-      endpoints: { rest: 'http://maestro.maestro.svc:8000', grpc: 'maestro-grpc.maestro.svc:8090' },
+      endpoints: { rest: 'https://maestro.maestro.svc:8000', grpc: 'maestro-grpc.maestro.svc:8090' },
     });
   });
 });

@@ -121,7 +121,7 @@ describe('embedded Mosquitto', () => {
 
   it('fails loudly when the controller forgot the TLS material', () => {
     const input = renderInput({ spec: { transport: 'mqtt' } });
-    input.generated = { database: input.generated.database };
+    input.generated = { database: input.generated.database, databaseTls: input.generated.databaseTls };
     expect(() => renderMaestro(input)).toThrow(/MQTT TLS material/);
   });
 });

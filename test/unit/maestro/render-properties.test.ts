@@ -9,6 +9,7 @@ import {
 import { EXTERNAL_BROKER_YAML, EXTERNAL_DB, renderInput } from './fixtures.js';
 
 const exposure = fc.constantFrom('Auto', 'Route', 'LoadBalancer', 'NodePort', 'ClusterIP');
+const grpcExposure = fc.constantFrom('Auto', 'Route', 'LoadBalancer');
 const hostname = fc.option(fc.constantFrom('a.example.com', 'b.example.com'), { nil: undefined });
 
 const arbitraryInput = fc
@@ -18,7 +19,7 @@ const arbitraryInput = fc
     broker: fc.constantFrom('Embedded', 'External'),
     replicas: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
     retain: fc.boolean(),
-    grpcExposure: exposure,
+    grpcExposure,
     grpcHost: hostname,
     mqttExposure: exposure,
     mqttHost: hostname,

@@ -14,6 +14,8 @@ const externalBroker = {
   broker: { type: 'External', external: { secretRef: { name: 'm' } } },
 } as const;
 
+const { 'db.rootcert': _rootCert, ...withoutRootCert } = EXTERNAL_DB;
+
 function messages(input: ReturnType<typeof renderInput>): string[] {
   return validateMaestroSettings(input).map(formatFieldError);
 }
@@ -52,10 +54,19 @@ describe('validateMaestroSettings', () => {
       name: 'external DB TLS without a root certificate',
       input: renderInput({
         spec: externalDb,
-        external: { database: { ...EXTERNAL_DB, 'db.sslmode': 'verify-full' } },
+        external: { database: { ...withoutRootCert, 'db.sslmode': 'verify-full' } },
       }),
       expected:
-        'spec.database.external.secretRef.name: secret "x" sets db.sslmode=verify-full but lacks key db.rootcert',
+        'spec.database.external.secretRef.name: secret "x" sets db.sslmode=verify-full but lacks key db.rootcert; ' +
+        'add key db.rootcert (the PEM CA certificate of the database server) or set db.sslmode=disable explicitly',
+    },
+    {
+      name: 'external DB without db.sslmode is verify-full, so it needs db.rootcert',
+      input: renderInput({ spec: externalDb, external: { database: withoutRootCert } }),
+      expected:
+        'spec.database.external.secretRef.name: secret "x" lacks key db.rootcert, needed for the default ' +
+        'db.sslmode=verify-full; add key db.rootcert (the PEM CA certificate of the database server) or set ' +
+        'db.sslmode=disable explicitly to connect without TLS',
     },
     {
       name: 'external DB unknown sslmode',
@@ -137,8 +148,11 @@ describe('validateMaestroSettings', () => {
     },
     {
       name: 'NodePort without hostname (CEL repeated)',
-      input: renderInput({ routes: false, spec: { grpcServer: { exposure: 'NodePort' } } }),
-      expected: 'spec.grpcServer.hostname: required when exposure is NodePort',
+      input: renderInput({
+        routes: false,
+        spec: { transport: 'mqtt', broker: { embedded: { exposure: 'NodePort' } } },
+      }),
+      expected: 'spec.broker.embedded.hostname: required when exposure is NodePort',
     },
     {
       name: 'External database without its block (CEL repeated)',
@@ -147,6 +161,32 @@ describe('validateMaestroSettings', () => {
     },
   ])('names the field: $name', ({ input, expected }) => {
     expect(messages(input)).toContain(expected);
+  });
+
+  it('connects to an external database with verify-full unless db.sslmode says otherwise', () => {
+    const flags = (database: Record<string, string>) => {
+      const result = renderMaestro(renderInput({ spec: externalDb, external: { database } }));
+      const deployment = result.objects.find((o) => o.object.kind === 'Deployment')?.object as unknown as {
+        spec: { template: { spec: { containers: { args?: string[]; command?: string[] }[] } } };
+      };
+      const c = deployment.spec.template.spec.containers[0];
+      return [...(c?.command ?? []), ...(c?.args ?? [])].filter(
+        (a) => a.startsWith('--db-sslmode') || a.startsWith('--db-rootcert'),
+      );
+    };
+    expect(flags(EXTERNAL_DB)).toEqual([
+      '--db-rootcert=/secrets/rds/db.rootcert',
+      '--db-sslmode=verify-full',
+    ]);
+    expect(flags({ ...withoutRootCert, 'db.sslmode': 'disable' })).toEqual(['--db-sslmode=disable']);
+    expect(
+      messages(
+        renderInput({
+          spec: externalDb,
+          external: { database: { ...withoutRootCert, 'db.sslmode': 'disable' } },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('does not ask for broker settings or images the transport does not use', () => {

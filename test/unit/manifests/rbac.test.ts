@@ -268,6 +268,14 @@ const WRITE_ALLOW_LIST: Record<string, string> = {
   '* config.open-cluster-management.io/klusterletconfigs create':
     'derived KlusterletConfigs, one per rollout target (users’ configs are only read)',
   '* config.open-cluster-management.io/klusterletconfigs patch': 'keeps derived KlusterletConfigs in step',
+  '* admissionregistration.k8s.io/validatingadmissionpolicies create[mce-maestro-operator-agentrollout-clustersets,mce-maestro-operator-agentrollouts]':
+    'the AgentRollout admission policies, applied at start (an OLM bundle cannot carry them); these names only',
+  '* admissionregistration.k8s.io/validatingadmissionpolicies patch[mce-maestro-operator-agentrollout-clustersets,mce-maestro-operator-agentrollouts]':
+    'keeps the AgentRollout admission policies at the allow-list of --allowed-image-registries',
+  '* admissionregistration.k8s.io/validatingadmissionpolicybindings create[mce-maestro-operator-agentrollout-clustersets,mce-maestro-operator-agentrollouts]':
+    'the bindings of the AgentRollout admission policies, applied at start; these names only',
+  '* admissionregistration.k8s.io/validatingadmissionpolicybindings patch[mce-maestro-operator-agentrollout-clustersets,mce-maestro-operator-agentrollouts]':
+    'keeps the bindings of the AgentRollout admission policies in step',
   '* events.k8s.io/events create': 'Events on the objects the operator reconciles',
   '* events.k8s.io/events patch': 'Event series counts',
   '* authentication.k8s.io/tokenreviews create':
@@ -328,13 +336,14 @@ const WRITE_ALLOW_LIST: Record<string, string> = {
   ...Object.fromEntries(
     [
       ['core/configmaps', 'grpc-server-config', "the cluster-manager gRPC server's settings (MCE's format)"],
-      ['core/services', 'maestro-grpc-server-nodeport', 'NodePort exposure of the gRPC server'],
       ['networking.k8s.io/networkpolicies', 'maestro-grpc-server-db-egress', 'gRPC server to database'],
       ['route.openshift.io/routes', 'grpc-server', 'Route exposure of the gRPC server'],
     ].flatMap(([r, name, why]) =>
       ['create', 'patch', 'delete'].map((v) => [`open-cluster-management-hub ${r} ${v}[${name}]`, why ?? '']),
     ),
   ),
+  'open-cluster-management-hub core/services delete[maestro-grpc-server-nodeport]':
+    'prunes the NodePort Service of the removed grpcServer NodePort exposure (never created now)',
 };
 
 describe('write permissions', () => {

@@ -11,6 +11,7 @@ import {
 } from './external-secrets.js';
 import {
   EMBEDDED_DB_NAME,
+  EMBEDDED_DB_ROOTCERT_KEY,
   EMBEDDED_DB_USER,
   GRPC_SERVER_ROUTE,
   names,
@@ -44,12 +45,21 @@ export interface RenderContext {
   externalBroker?: ExternalBroker;
 }
 
-/** Connection of the embedded database: MCE's Secret layout and host (`maestro-db.<namespace>`). */
-export function embeddedDatabaseConnection(namespace: string, creds: DbCredentials): DatabaseConnection {
+/**
+ * Connection of the embedded database: MCE's Secret layout and host (`maestro-db.<namespace>`),
+ * over TLS checked against our database CA (`ca.crt` in the same Secret).
+ */
+export function embeddedDatabaseConnection(
+  namespace: string,
+  creds: DbCredentials,
+  caCert: string,
+): DatabaseConnection {
   return {
     secretName: names.dbSecret,
     keys: { host: 'host', port: 'port', user: 'user', password: 'password', name: 'name' },
-    sslmode: 'disable',
+    rootCertKey: EMBEDDED_DB_ROOTCERT_KEY,
+    rootCert: caCert,
+    sslmode: 'verify-full',
     host: `${names.dbService}.${namespace}`,
     port: ports.postgresql,
     user: creds.user,
@@ -83,7 +93,13 @@ export function buildContext(input: RenderInput): RenderContext {
   } else {
     if (!input.generated.database)
       throw new Error('embedded database credentials were not supplied to render');
-    database = embeddedDatabaseConnection(namespace, input.generated.database);
+    if (!input.generated.databaseTls)
+      throw new Error('embedded database TLS material was not supplied to render');
+    database = embeddedDatabaseConnection(
+      namespace,
+      input.generated.database,
+      input.generated.databaseTls.ca.cert,
+    );
   }
 
   const ctx: RenderContext = {

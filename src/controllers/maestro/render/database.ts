@@ -9,14 +9,41 @@ import type { V1NetworkPolicyPeer, V1Secret, V1Service, V1StatefulSet } from '@k
 import type { RenderContext } from './context.js';
 import { requireImage } from './context.js';
 import { COMPONENT_LABEL, labelsFor, NAME_LABEL, selectors } from './labels.js';
-import { encodeSecretData, objectMeta } from './metadata.js';
-import { CONDUCTOR_POD_LABELS, names, OCM_HUB_NAMESPACE, ports } from './names.js';
+import { CONFIG_HASH_ANNOTATION, contentHash, encodeSecretData, objectMeta } from './metadata.js';
+import { CONDUCTOR_POD_LABELS, EMBEDDED_DB_ROOTCERT_KEY, names, OCM_HUB_NAMESPACE, ports } from './names.js';
 import { operandPodBase } from './pod.js';
 import { containerSecurityContext } from './security.js';
 import { resourceRequirements } from './settings.js';
 import type { KubeObject, NetworkPolicyObject, RenderedObject } from './types.js';
 
 const PGDATA_MOUNT = '/var/lib/pgsql/data';
+/** Where PostgreSQL's serving certificate (Secret maestro-db-tls) is mounted. */
+export const PG_TLS_DIR = '/etc/pgsql-tls';
+
+/** DNS names clients use for the embedded database; its certificate carries them all. */
+export function databaseServerHostnames(namespace: string): string[] {
+  const svc = names.dbService;
+  return [`${svc}.${namespace}`, `${svc}.${namespace}.svc`, `${svc}.${namespace}.svc.cluster.local`, svc];
+}
+
+/**
+ * `run-postgresql` of the rhel9/postgresql-16 (sclorg) image ends in `exec postgres "$@"`, so
+ * these reach the server as settings. TLS only: `ssl=on` serves TLS; plaintext is refused by
+ * clients with sslmode verify-full, which is all we render.
+ */
+export function postgresTlsArgs(): string[] {
+  return [
+    'run-postgresql',
+    '-c',
+    'ssl=on',
+    '-c',
+    `ssl_cert_file=${PG_TLS_DIR}/tls.crt`,
+    '-c',
+    `ssl_key_file=${PG_TLS_DIR}/tls.key`,
+    '-c',
+    'ssl_min_protocol_version=TLSv1.2',
+  ];
+}
 
 // pg_isready only asks whether the server accepts connections; the env vars exist in both the
 // sclorg (POSTGRESQL_*) and official (POSTGRES_*) images because we set both.
@@ -26,11 +53,13 @@ const PG_ISREADY = [
   'exec pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRESQL_USER" -d "$POSTGRESQL_DATABASE"',
 ];
 
-/** Secret, Service and StatefulSet of the embedded database. */
+/** Secrets, Service and StatefulSet of the embedded database. */
 export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
   const { namespace, database: db, spec, input } = ctx;
   const retain = spec.retainDataOnDisable;
   const embedded = spec.database.embedded;
+  const tls = input.generated.databaseTls;
+  if (!tls) throw new Error('embedded database TLS material was not supplied to render');
 
   const secret: V1Secret & KubeObject = {
     apiVersion: 'v1',
@@ -43,7 +72,25 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
       name: db.name,
       user: db.user,
       password: db.password,
+      // The CA (public) next to the credentials, so Maestro's /secrets/rds mount holds its root cert.
+      [EMBEDDED_DB_ROOTCERT_KEY]: tls.ca.cert,
     }),
+  };
+
+  // Kept like the MQTT CA: Maestro and the conductor trust it, so it is generated once.
+  const caSecret: V1Secret & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: objectMeta(names.dbCaSecret, namespace, 'database'),
+    type: 'Opaque',
+    data: encodeSecretData({ 'ca.crt': tls.ca.cert, 'ca.key': tls.ca.key }),
+  };
+  const serverCertSecret: V1Secret & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: objectMeta(names.dbServerCertSecret, namespace, 'database'),
+    type: 'kubernetes.io/tls',
+    data: encodeSecretData({ 'tls.crt': tls.server.cert, 'tls.key': tls.server.key }),
   };
 
   const service: V1Service & KubeObject = {
@@ -82,7 +129,11 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
         whenScaled: 'Retain',
       },
       template: {
-        metadata: { labels: { ...selectors.database, ...labelsFor(names.dbStatefulSet, 'database') } },
+        metadata: {
+          labels: { ...selectors.database, ...labelsFor(names.dbStatefulSet, 'database') },
+          // PostgreSQL reads its certificate at start: a reissued one must restart it.
+          annotations: { [CONFIG_HASH_ANNOTATION]: contentHash({ tls: tls.server.cert }) },
+        },
         spec: {
           ...operandPodBase(ctx, 'postgresql'),
           containers: [
@@ -90,6 +141,7 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
               name: 'postgresql',
               image: requireImage(ctx, 'postgresql'),
               imagePullPolicy: input.mce.imagePullPolicy,
+              args: postgresTlsArgs(),
               ports: [{ name: 'postgresql', containerPort: ports.postgresql, protocol: 'TCP' }],
               env,
               startupProbe: {
@@ -117,10 +169,15 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
                 { name: names.dbVolumeClaimTemplate, mountPath: PGDATA_MOUNT },
                 { name: 'postgresql-run', mountPath: '/var/run/postgresql' },
                 { name: 'tmp', mountPath: '/tmp' },
+                { name: 'tls', mountPath: PG_TLS_DIR, readOnly: true },
               ],
             },
           ],
           volumes: [
+            // PostgreSQL reads a key owned by root only at mode 0640 or less. The kubelet writes the
+            // files as root and adds group read for the pod's fsGroup (26 here, the SCC's on
+            // OpenShift), which is how the postgres user reads the key, and nobody else can.
+            { name: 'tls', secret: { secretName: names.dbServerCertSecret, defaultMode: 0o640 } },
             { name: 'pgsql-home', emptyDir: {} },
             { name: 'postgresql-run', emptyDir: {} },
             { name: 'tmp', emptyDir: {} },
@@ -144,6 +201,8 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
 
   return [
     { object: secret, plane: 'control', retained: retain },
+    { object: caSecret, plane: 'control', retained: retain },
+    { object: serverCertSecret, plane: 'control', retained: false },
     { object: service, plane: 'control', retained: false },
     { object: statefulSet, plane: 'control', retained: false },
   ];

@@ -41,8 +41,9 @@ export function renderedStatus(ctx: RenderContext): RenderedStatus {
   return {
     transport: ctx.spec.transport,
     databaseType: ctx.spec.database.type,
+    databaseSslmode: ctx.database.sslmode,
     endpoints: {
-      rest: `http://${names.restService}.${ns}.svc:${ports.http}`,
+      rest: `https://${names.restService}.${ns}.svc:${ports.http}`,
       grpc: `${names.grpcService}.${ns}.svc:${ports.grpc}`,
       ...(agents ? { agents } : {}),
     },

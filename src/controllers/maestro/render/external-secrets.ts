@@ -15,6 +15,8 @@ export interface DatabaseConnection {
   keys: { host: string; port: string; user: string; password: string; name: string };
   /** Key of the PEM root certificate, when TLS to the database is on. */
   rootCertKey?: string;
+  /** The PEM root certificate itself (public), for the conductor, which can't mount our Secret. */
+  rootCert?: string;
   sslmode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
   host: string;
   port: number;
@@ -28,10 +30,15 @@ const DB_KEYS = ['db.host', 'db.port', 'db.user', 'db.password', 'db.name'] as c
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/** sslmode when the Secret has no `db.sslmode`: TLS with the server's name checked. */
+export const DEFAULT_EXTERNAL_SSLMODE = 'verify-full';
+
 /**
  * Parses an external database Secret (keys as in maestro `charts/maestro-server` plus
- * `db.sslmode`, `db.rootcert`). With TLS on, `db.rootcert` is required: Maestro always passes
- * `sslrootcert` when sslmode is not disable (pkg/config/db.go `ConnectionStringWithName`,
+ * `db.sslmode`, `db.rootcert`). Without `db.sslmode` the connection is `verify-full`: a
+ * plaintext connection carries the password and every ManifestWork, so only an explicit
+ * `db.sslmode: disable` turns TLS off. With TLS on, `db.rootcert` is required: Maestro always
+ * passes `sslrootcert` when sslmode is not disable (pkg/config/db.go `ConnectionStringWithName`,
  * pkg/db/db_session/default.go), and pgx fails on a missing file.
  */
 export function parseExternalDatabase(
@@ -60,7 +67,8 @@ export function parseExternalDatabase(
       message: `secret "${secretName}" key db.password must not contain ' or \\ (Maestro does not escape them in its connection string)`,
     });
   }
-  const rawMode = data['db.sslmode']?.trim() || 'disable';
+  const explicitMode = data['db.sslmode']?.trim();
+  const rawMode = explicitMode || DEFAULT_EXTERNAL_SSLMODE;
   const sslmode = SSL_MODES.find((m) => m === rawMode);
   if (!sslmode) {
     errors.push({
@@ -70,7 +78,12 @@ export function parseExternalDatabase(
   } else if (sslmode !== 'disable' && !data['db.rootcert']?.trim()) {
     errors.push({
       field,
-      message: `secret "${secretName}" sets db.sslmode=${sslmode} but lacks key db.rootcert`,
+      message: explicitMode
+        ? `secret "${secretName}" sets db.sslmode=${sslmode} but lacks key db.rootcert; add key db.rootcert ` +
+          `(the PEM CA certificate of the database server) or set db.sslmode=disable explicitly`
+        : `secret "${secretName}" lacks key db.rootcert, needed for the default db.sslmode=` +
+          `${DEFAULT_EXTERNAL_SSLMODE}; add key db.rootcert (the PEM CA certificate of the database ` +
+          `server) or set db.sslmode=disable explicitly to connect without TLS`,
     });
   }
   if (errors.length > 0 || !sslmode) return { ok: false, errors };
@@ -79,7 +92,7 @@ export function parseExternalDatabase(
     value: {
       secretName,
       keys: { host: 'db.host', port: 'db.port', user: 'db.user', password: 'db.password', name: 'db.name' },
-      ...(sslmode !== 'disable' ? { rootCertKey: 'db.rootcert' } : {}),
+      ...(sslmode !== 'disable' ? { rootCertKey: 'db.rootcert', rootCert: data['db.rootcert'] } : {}),
       sslmode,
       host: (data['db.host'] ?? '').trim(),
       port,

@@ -7,12 +7,12 @@
  * - what ocm does not render for the chosen exposure: ocm renders Service
  *   `cluster-manager-grpc-server` itself, ClusterIP:8090 or, for endpoint type `loadBalancer`,
  *   LoadBalancer:443 (`manifests/cluster-manager/hub/grpc-server/service.yaml`), and never a Route
- *   (`GRPCServerHostNames`: route is a TODO), so we add the Route (as MCE does) or a NodePort Service;
+ *   (`GRPCServerHostNames`: route is a TODO), so we add the Route (as MCE does);
  * - an egress NetworkPolicy for the conductor when ocm's hub NetworkPolicies confine it to DNS and
  *   the API server (`manifests/cluster-manager/hub/networkpolicies/02-hub-ns-egress.yaml`);
  * - the ClusterManager fields, by server-side apply with only our fields.
  */
-import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { stringify as stringifyYaml } from 'yaml';
 import {
   CLUSTER_MANAGER_API_VERSION,
@@ -32,7 +32,6 @@ import {
   CONDUCTOR_NAME,
   CONDUCTOR_POD_LABELS,
   GRPC_SERVER_CONFIG,
-  GRPC_SERVER_NODEPORT_SERVICE,
   GRPC_SERVER_ROUTE,
   OCM_HUB_NAMESPACE,
   ports,
@@ -40,9 +39,22 @@ import {
 import type { ResolvedExposure } from './settings.js';
 import type { ClusterManagerApply, KubeObject, NetworkPolicyObject, RenderedObject } from './types.js';
 
-/** The conductor's `config.yaml` (format from MCE `ensureClusterManagerGRPCServerConfigMap`). */
+/** Where ocm mounts grpc-server-config in the conductor pod (its only volume we can fill). */
+const CONDUCTOR_CONFIG_DIR = '/var/run/secrets/hub/grpc/config';
+/** Key of the database root certificate (public) in grpc-server-config. */
+export const CONDUCTOR_DB_ROOTCERT_KEY = 'db-rootcert.crt';
+
+/**
+ * The conductor's `config.yaml` (format from MCE `ensureClusterManagerGRPCServerConfigMap`).
+ * stolostron/cloudevents-conductor `pkg/server/grpc/grpc.go` unmarshals `db_config` with yaml.v2
+ * into maestro's `config.DatabaseConfig`, which has json tags only, so keys are the lowercased Go
+ * field names: `rootcertfile` is `RootCertFile`, the `sslrootcert` Maestro passes when sslmode is
+ * not disable (pkg/config/db.go). It reads the password from this file, never from `password_file`
+ * (it does not call `ReadFiles`), so the password has to be here.
+ */
 export function grpcServerConfigYaml(ctx: RenderContext): string {
   const db = ctx.database;
+  const tls = db.sslmode !== 'disable';
   return stringifyYaml({
     grpc_config: {
       tls_cert_file: '/var/run/secrets/hub/grpc/serving-cert/tls.crt',
@@ -56,6 +68,7 @@ export function grpcServerConfigYaml(ctx: RenderContext): string {
       username: db.user,
       password: db.password,
       sslmode: db.sslmode,
+      ...(tls ? { rootcertfile: `${CONDUCTOR_CONFIG_DIR}/${CONDUCTOR_DB_ROOTCERT_KEY}` } : {}),
     },
   });
 }
@@ -67,7 +80,12 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: objectMeta(GRPC_SERVER_CONFIG, OCM_HUB_NAMESPACE, 'conductor'),
-    data: { 'config.yaml': grpcServerConfigYaml(ctx) },
+    data: {
+      'config.yaml': grpcServerConfigYaml(ctx),
+      ...(ctx.database.sslmode !== 'disable' && ctx.database.rootCert
+        ? { [CONDUCTOR_DB_ROOTCERT_KEY]: ctx.database.rootCert }
+        : {}),
+    },
   };
   const objects: RenderedObject[] = [{ object: configMap, plane: 'data', retained: false }];
 
@@ -81,27 +99,6 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
       'conductor',
     );
     objects.push({ object: route, plane: 'data', retained: false });
-  }
-  if (exposure?.type === 'NodePort') {
-    const service: V1Service & KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: objectMeta(GRPC_SERVER_NODEPORT_SERVICE, OCM_HUB_NAMESPACE, 'conductor'),
-      spec: {
-        type: 'NodePort',
-        selector: { ...CONDUCTOR_POD_LABELS },
-        ports: [
-          {
-            name: 'grpc',
-            protocol: 'TCP',
-            port: ports.conductor,
-            targetPort: ports.conductor,
-            ...(exposure.nodePort ? { nodePort: exposure.nodePort } : {}),
-          },
-        ],
-      },
-    };
-    objects.push({ object: service, plane: 'data', retained: false });
   }
   if (hubNetworkPoliciesEnabled(ctx.input.clusterManager)) {
     // NetworkPolicies add up: this opens only PostgreSQL. The embedded database is our pods; an
@@ -139,8 +136,7 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
 /**
  * Our `endpointsExposure` entry. A Route is declared as type `hostname` with the Route host, as MCE
  * does: ocm puts `hostname.host` into the serving certificate's SANs but ignores route hosts, and
- * keeps its Service ClusterIP:8090 for the Route to target. NodePort and ClusterIP are `hostname`
- * too; LoadBalancer is `loadBalancer`, for which ocm renders the LoadBalancer Service on 443.
+ * keeps its Service ClusterIP:8090 for the Route to target. LoadBalancer is `loadBalancer`, for which ocm renders the LoadBalancer Service on 443.
  */
 export function grpcEndpointExposure(exposure: ResolvedExposure): EndpointExposure {
   if (exposure.type === 'LoadBalancer') {

@@ -17,6 +17,10 @@ export const names = {
   dbSecret: 'maestro-db-config',
   dbVolumeClaimTemplate: 'maestro-db-data',
   dbNetworkPolicy: 'maestro-db',
+  /** The generated CA of the embedded database's TLS (ca.crt, ca.key); never regenerated. */
+  dbCaSecret: 'maestro-db-ca',
+  /** PostgreSQL's serving certificate (tls.crt, tls.key), issued from maestro-db-ca. */
+  dbServerCertSecret: 'maestro-db-tls',
   mqttDeployment: 'maestro-mqtt',
   mqttService: 'maestro-mqtt',
   mqttConfigMap: 'maestro-mqtt',
@@ -29,9 +33,31 @@ export const names = {
   mqttServerCertSecret: 'maestro-mqtt-certs',
   /** The Maestro server's MQTT client certificate, identity `maestro` (chart: maestro-server-certs). */
   maestroClientCertSecret: 'maestro-server-certs',
+  /** The generated CA of Maestro's REST and gRPC listeners and gRPC clients (ca.crt, ca.key); never regenerated. */
+  apiCaSecret: 'maestro-api-ca',
+  /** Serving certificate of both listeners off OpenShift (ca.crt, tls.crt, tls.key), from maestro-api-ca. */
+  apiServerCertSecret: 'maestro-api-tls',
+  /** OpenShift service CA serving certificates (Service annotation `serving-cert-secret-name`). */
+  restServingCertSecret: 'maestro-rest-serving-cert',
+  grpcServingCertSecret: 'maestro-grpc-serving-cert',
+  /** Client certificate for the gRPC source API (ca.crt, tls.crt, tls.key), from maestro-api-ca. */
+  grpcClientCertSecret: 'maestro-grpc-client-certs',
+  /** Default-deny ingress for the namespace, and what the server and broker admit. */
+  defaultDenyNetworkPolicy: 'maestro-default-deny',
+  serverNetworkPolicy: 'maestro-server',
+  mqttNetworkPolicy: 'maestro-mqtt',
   serviceMonitor: 'maestro',
   prometheusRole: 'maestro-prometheus',
 } as const;
+
+/** Key of the database CA certificate in maestro-db-config, read by Maestro as --db-rootcert. */
+export const EMBEDDED_DB_ROOTCERT_KEY = 'ca.crt';
+
+/** Subject CN of maestro-api-ca. */
+export const API_CA_COMMON_NAME = 'mce-maestro-operator Maestro API CA';
+/** gRPC identity of the issued client certificate: user (CN) and group (O), as Maestro's mTLS reads them. */
+export const GRPC_CLIENT_IDENTITY = 'maestro-grpc-client';
+export const GRPC_CLIENT_GROUP = 'maestro-grpc-clients';
 
 /** The OCM hub namespace of ClusterManager `cluster-manager` in Default mode. */
 export const OCM_HUB_NAMESPACE = 'open-cluster-management-hub';
@@ -43,7 +69,10 @@ export const CONDUCTOR_POD_LABELS = { app: CONDUCTOR_NAME } as const;
 export const GRPC_SERVER_CONFIG = 'grpc-server-config';
 /** Route name MCE uses and managedcluster-import-controller reads for the gRPC bootstrap URL. */
 export const GRPC_SERVER_ROUTE = 'grpc-server';
-/** Our NodePort Service for the conductor (ocm renders only ClusterIP and LoadBalancer). */
+/**
+ * The NodePort Service for the conductor that earlier versions rendered (grpcServer.exposure
+ * NodePort, removed): no longer rendered, only pruned where it still exists.
+ */
 export const GRPC_SERVER_NODEPORT_SERVICE = 'maestro-grpc-server-nodeport';
 /** Extra egress for the conductor when ocm's hub NetworkPolicies are on. */
 export const CONDUCTOR_DB_EGRESS_POLICY = 'maestro-grpc-server-db-egress';

@@ -1,8 +1,9 @@
 /**
- * The operand namespace and the ServiceAccount all operand pods use. No Role is bound to it: with
- * the default mock gRPC authn the Maestro server builds no Kubernetes client
- * (cmd/maestro/environments/framework.go), PostgreSQL and Mosquitto never call the API, and pods
- * don't mount a token. Least privilege is no privilege.
+ * The operand namespace and the ServiceAccount all operand pods use. No token is mounted by
+ * default and no Role is bound: PostgreSQL and Mosquitto never call the API. Only the Maestro
+ * server mounts the token (server.ts), because gRPC mTLS authorises callers with
+ * SubjectAccessReviews (cmd/maestro/environments/framework.go); the cluster RBAC for that is the
+ * admin's to grant (docs/maestro.md), so by default every gRPC publish/subscribe is refused.
  */
 import type { V1Namespace, V1ServiceAccount } from '@kubernetes/client-node';
 import type { RenderContext } from './context.js';

@@ -18,7 +18,7 @@ export function operandPodBase(
   const { input } = ctx;
   return {
     serviceAccountName: names.serviceAccount,
-    // No operand calls the Kubernetes API (see namespace-rbac.ts), so no token is mounted.
+    // No token unless a pod needs the API (only the Maestro server does; see namespace-rbac.ts).
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(image, input.capabilities.openshift),
     nodeSelector: { ...input.mce.nodeSelector },

@@ -96,8 +96,11 @@ export const PRUNABLE_KINDS: readonly PrunableKind[] = [
   },
 ];
 
+/** Secrets that are data: the database credentials and the generated CAs clients trust. */
+const RETAINED_SECRETS: readonly string[] = [names.dbSecret, names.dbCaSecret, names.mqttCaSecret];
+
 /**
- * Retained data for a spec: the namespace, the database Secret and the generated MQTT CA, when
+ * Retained data for a spec: the namespace, the database Secret and the generated CAs, when
  * retainDataOnDisable is true; nothing otherwise. The database volume is kept by the StatefulSet's
  * persistentVolumeClaimRetentionPolicy instead.
  */
@@ -107,14 +110,18 @@ export function retainedObjects(spec: MaestroSpec): ObjectRef[] {
   if (!spec.retainDataOnDisable) return [namespace];
   return [
     namespace,
-    { apiVersion: 'v1', kind: 'Secret', namespace: spec.namespace, name: names.dbSecret },
-    { apiVersion: 'v1', kind: 'Secret', namespace: spec.namespace, name: names.mqttCaSecret },
+    ...RETAINED_SECRETS.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: spec.namespace,
+      name,
+    })),
   ];
 }
 
 /**
  * Whether `ref` is retained data whatever the settings say now: every namespace (it holds the
- * operator's Role and the data), and the database Secret and MQTT CA in any namespace, except in
+ * operator's Role and the data), and the database Secret and the CAs in any namespace, except in
  * `spec.namespace` when the admin turned retainDataOnDisable off there (the one explicit choice that
  * lets data go). Settings that name another namespace, or defaults after the Maestro object was
  * deleted, never make an earlier install's data prunable.
@@ -124,7 +131,7 @@ export function isRetainedData(
   ref: Pick<ObjectRef, 'kind' | 'name' | 'namespace'>,
 ): boolean {
   if (ref.kind === 'Namespace') return true;
-  if (ref.kind !== 'Secret' || (ref.name !== names.dbSecret && ref.name !== names.mqttCaSecret)) return false;
+  if (ref.kind !== 'Secret' || !RETAINED_SECRETS.includes(ref.name)) return false;
   return spec.retainDataOnDisable || ref.namespace !== spec.namespace;
 }
 

@@ -2,6 +2,7 @@
  * `renderMaestro`: the pure function from settings to desired state. Files per concern build the
  * objects; this one orders them, applies the ownership rules and collects what status needs.
  */
+import { renderApiTlsSecrets } from './api-tls.js';
 import { buildContext } from './context.js';
 import { renderDatabaseNetworkPolicy, renderEmbeddedDatabase } from './database.js';
 import { renderedStatus } from './endpoints.js';
@@ -10,6 +11,7 @@ import { mayOwn, mceOwnerReference, withOwner } from './labels.js';
 import { renderMonitoring } from './monitoring.js';
 import { renderBrokerClientConfig, renderEmbeddedBroker } from './mqtt-broker.js';
 import { renderNamespaceAndServiceAccount } from './namespace-rbac.js';
+import { renderNetworkPolicies } from './network-policies.js';
 import { retainedObjects } from './prune.js';
 import { renderServer } from './server.js';
 import type { RenderedObject, RenderInput, RenderResult } from './types.js';
@@ -38,7 +40,9 @@ export function renderMaestro(input: RenderInput): RenderResult {
       objects.push(...renderEmbeddedBroker(ctx, input.generated.mqtt));
     }
   }
-  objects.push(...renderServer(ctx), ...renderMonitoring(ctx));
+  if (!input.generated.api) throw new Error('Maestro API TLS material was not supplied to render');
+  objects.push(...renderApiTlsSecrets(ctx, input.generated.api));
+  objects.push(...renderNetworkPolicies(ctx), ...renderServer(ctx), ...renderMonitoring(ctx));
   if (spec.transport === 'grpc') objects.push(...renderConductorObjects(ctx));
 
   const owner = mceOwnerReference(input.mce);

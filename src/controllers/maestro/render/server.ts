@@ -12,6 +12,7 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
+import { apiTlsFlags, apiTlsVolumes, servingCertAnnotations } from './api-tls.js';
 import { type RenderContext, requireImage } from './context.js';
 import { labelsFor, selectors } from './labels.js';
 import { CONFIG_HASH_ANNOTATION, contentHash, objectMeta } from './metadata.js';
@@ -72,6 +73,8 @@ export function maestroServerCommand(ctx: RenderContext): string[] {
     `--metrics-server-bindport=${ports.metrics}`,
     '--http-read-timeout=5s',
     '--http-write-timeout=30s',
+    // REST and gRPC serve only TLS; gRPC callers need a client certificate (see api-tls.ts).
+    ...apiTlsFlags(),
     ...transportFlags,
     '--alsologtostderr',
     `-v=${ctx.spec.server.logLevel}`,
@@ -93,6 +96,9 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
     { name: 'rds', mountPath: RDS_DIR, readOnly: true },
     { name: 'tmp', mountPath: '/tmp' },
   ];
+  const apiTls = apiTlsVolumes(ctx);
+  volumes.push(...apiTls.volumes);
+  mounts.push(...apiTls.mounts);
   if (mqtt) {
     volumes.push({ name: 'mqtt', secret: { secretName: names.mqttClientConfigSecret, defaultMode: 0o440 } });
     mounts.push({ name: 'mqtt', mountPath: MQTT_CONFIG_DIR, readOnly: true });
@@ -110,6 +116,10 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
     database: input.external.database ?? ctx.database,
     broker: mqtt ? (input.external.broker ?? input.generated.mqtt?.maestroClient ?? null) : null,
     replicas: ctx.replicas > 1,
+    // Maestro loads its serving certificate and client CA once, at start.
+    apiTls: input.generated.api
+      ? { ca: input.generated.api.ca.cert, server: input.generated.api.server?.cert }
+      : null,
   });
 
   const podLabels = { ...selectors.server, ...labelsFor(names.deployment, 'server') };
@@ -125,6 +135,9 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
         metadata: { labels: podLabels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash } },
         spec: {
           ...operandPodBase(ctx, 'maestro'),
+          // gRPC mTLS authorises each publish/subscribe with a SubjectAccessReview through the
+          // in-cluster client (cmd/maestro/environments/framework.go), which needs the token.
+          automountServiceAccountToken: true,
           affinity: {
             podAntiAffinity: {
               // As MCE's chart: spread replicas over zones, then nodes.
@@ -208,10 +221,17 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
     },
   };
 
-  const service = (name: string, port: { name: string; port: number }): V1Service & KubeObject => ({
+  const service = (
+    name: string,
+    port: { name: string; port: number },
+    annotations: Record<string, string> = {},
+  ): V1Service & KubeObject => ({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: objectMeta(name, namespace, 'server'),
+    metadata: {
+      ...objectMeta(name, namespace, 'server'),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
     spec: {
       type: 'ClusterIP',
       selector: { ...selectors.server },
@@ -221,12 +241,20 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
 
   const objects: RenderedObject[] = [
     {
-      object: service(names.restService, { name: 'http', port: ports.http }),
+      object: service(
+        names.restService,
+        { name: 'https', port: ports.http },
+        servingCertAnnotations(ctx, 'rest'),
+      ),
       plane: 'control',
       retained: false,
     },
     {
-      object: service(names.grpcService, { name: 'grpc', port: ports.grpc }),
+      object: service(
+        names.grpcService,
+        { name: 'grpc', port: ports.grpc },
+        servingCertAnnotations(ctx, 'grpc'),
+      ),
       plane: 'control',
       retained: false,
     },

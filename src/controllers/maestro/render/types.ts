@@ -65,12 +65,32 @@ export interface MqttTlsMaterial {
   maestroClient: TlsKeyPair;
 }
 
+/** TLS of the embedded database: the CA Maestro and the conductor trust, PostgreSQL's serving pair. */
+export interface DbTlsMaterial {
+  ca: TlsKeyPair;
+  server: TlsKeyPair;
+}
+
+/**
+ * TLS of Maestro's REST and gRPC listeners: the CA (also the gRPC client CA), the serving pair
+ * (absent on OpenShift, where the service CA issues it) and the gRPC client pair.
+ */
+export interface ApiTlsMaterial {
+  ca: TlsKeyPair;
+  server?: TlsKeyPair;
+  grpcClient: TlsKeyPair;
+}
+
 /** Generated values render writes back into their Secrets unchanged. */
 export interface GeneratedMaterial {
   /** Required with an embedded database. */
   database?: DbCredentials;
+  /** Required with an embedded database. */
+  databaseTls?: DbTlsMaterial;
   /** Required with transport mqtt and an embedded broker. */
   mqtt?: MqttTlsMaterial;
+  /** Always required: Maestro's listeners serve only TLS. */
+  api?: ApiTlsMaterial;
 }
 
 /** Decoded `data` of a Secret the user provides; `null` when the Secret does not exist. */
@@ -144,6 +164,8 @@ export interface ClusterManagerApply {
 export interface RenderedStatus {
   transport: Transport;
   databaseType: DatabaseType;
+  /** sslmode of the database connection in effect (not a status field: it feeds a condition). */
+  databaseSslmode: 'disable' | 'require' | 'verify-ca' | 'verify-full';
   endpoints: { rest: string; grpc: string; agents?: string };
 }
 

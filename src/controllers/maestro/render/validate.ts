@@ -115,10 +115,7 @@ function validateStructure(spec: MaestroSpec): FieldError[] {
       errors.push({ field: `${path}.external`, message: 'only valid when type is External' });
     }
   }
-  for (const [path, block] of [
-    ['spec.grpcServer', spec.grpcServer],
-    ['spec.broker.embedded', spec.broker.embedded],
-  ] as const) {
+  for (const [path, block] of [['spec.broker.embedded', spec.broker.embedded]] as const) {
     if (block.nodePort !== undefined && block.exposure !== 'NodePort') {
       errors.push({ field: `${path}.nodePort`, message: 'only valid when exposure is NodePort' });
     }
@@ -155,7 +152,7 @@ function validateImages(input: ValidationInput): FieldError[] {
 
 function validateExposure(
   path: string,
-  fields: { exposure: MaestroSpec['grpcServer']['exposure']; hostname?: string; nodePort?: number },
+  fields: { exposure: MaestroSpec['broker']['embedded']['exposure']; hostname?: string; nodePort?: number },
   route: { name: string; namespace: string },
   input: ValidationInput,
 ): FieldError[] {

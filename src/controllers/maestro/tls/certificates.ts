@@ -58,11 +58,11 @@ function validity(deps: TlsDeps, days: number) {
 }
 
 /** A new self-signed CA (pathLength 0: it signs leaves only). */
-export async function createCa(deps: TlsDeps): Promise<TlsKeyPair> {
+export async function createCa(deps: TlsDeps, commonName: string = CA_COMMON_NAME): Promise<TlsKeyPair> {
   const keys = await generateKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(deps),
-    name: `CN=${CA_COMMON_NAME}`,
+    name: `CN=${commonName}`,
     ...validity(deps, CA_VALIDITY_DAYS),
     keys,
     signingAlgorithm: SIGNING_ALGORITHM,
@@ -77,6 +77,8 @@ export async function createCa(deps: TlsDeps): Promise<TlsKeyPair> {
 
 interface LeafRequest {
   commonName: string;
+  /** Subject O, e.g. the group a client certificate carries (Maestro's mTLS needs one). */
+  organization?: string;
   dnsNames: string[];
   usage: 'server' | 'client';
 }
@@ -102,7 +104,7 @@ async function issueLeaf(ca: TlsKeyPair, req: LeafRequest, deps: TlsDeps): Promi
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(deps),
-    subject: `CN=${req.commonName}`,
+    subject: req.organization ? `CN=${req.commonName}, O=${req.organization}` : `CN=${req.commonName}`,
     issuer: caCert.subject,
     ...validity(deps, LEAF_VALIDITY_DAYS),
     publicKey: keys.publicKey,
@@ -124,9 +126,14 @@ export function issueServerCertificate(
   return issueLeaf(ca, { commonName: first, dnsNames, usage: 'server' }, deps);
 }
 
-/** A client certificate whose CN is the MQTT identity. */
-export function issueClientCertificate(ca: TlsKeyPair, identity: string, deps: TlsDeps): Promise<TlsKeyPair> {
-  return issueLeaf(ca, { commonName: identity, dnsNames: [], usage: 'client' }, deps);
+/** A client certificate whose CN is the identity (the MQTT username; Maestro's gRPC user) and O its group. */
+export function issueClientCertificate(
+  ca: TlsKeyPair,
+  identity: string,
+  deps: TlsDeps,
+  organization?: string,
+): Promise<TlsKeyPair> {
+  return issueLeaf(ca, { commonName: identity, organization, dnsNames: [], usage: 'client' }, deps);
 }
 
 /** Parses a PEM certificate with node:crypto, or returns undefined when it is not one. */

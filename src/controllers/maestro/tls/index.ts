@@ -16,3 +16,7 @@ export { ensureMqttTlsMaterial, issueMqttClientCertificate } from './mqtt-materi
 export type { ExistingMqttSecrets, MqttMaterialResult } from './mqtt-material.js';
 export { mosquittoAcl } from './mosquitto-acl.js';
 export type { RandomBytes, TlsDeps } from './random.js';
+export { DB_CA_COMMON_NAME, ensureDbTlsMaterial } from './db-tls-material.js';
+export type { DbTlsMaterialResult, ExistingDbTlsSecrets } from './db-tls-material.js';
+export { ensureApiTlsMaterial } from './api-tls-material.js';
+export type { ApiTlsMaterialResult, ExistingApiTlsSecrets } from './api-tls-material.js';

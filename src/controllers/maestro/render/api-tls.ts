@@ -1,0 +1,141 @@
+/**
+ * TLS and client authentication of Maestro's REST (8000) and gRPC (8090) listeners, grounded in
+ * the pinned maestro `cmd/maestro/server/{api_server,grpc_server,auth_interceptor}.go`:
+ * - REST: `--enable-https` with `--https-cert-file`/`--https-key-file`. Maestro has no REST
+ *   authentication (no JWT or client-certificate option), and `--server-hostname` binds every
+ *   listener (gRPC, health, metrics too), so REST can't be bound to localhost alone: it serves TLS
+ *   and the NetworkPolicy admits nobody to 8000 (reach it with `kubectl port-forward`).
+ * - gRPC: `--grpc-tls-cert-file`/`--grpc-tls-key-file` (TLS 1.3 only) and `--grpc-authn-type=mtls`
+ *   with `--grpc-client-ca-file`: the handshake requires a client certificate from maestro-api-ca
+ *   (`tls.RequireAndVerifyClientCert`); the user is its CN and the groups its O, and every publish
+ *   and subscribe is authorised by a SubjectAccessReview (non-resource URL `/sources/<source>`,
+ *   verbs `pub`/`sub`) through the pod's in-cluster credentials.
+ * The serving certificates come from the OpenShift service CA on OpenShift (Service annotation),
+ * else from maestro-api-ca.
+ */
+import type { V1Secret, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { RenderContext } from './context.js';
+import { encodeSecretData, objectMeta } from './metadata.js';
+import { names } from './names.js';
+import type { ApiTlsMaterial, KubeObject, RenderedObject } from './types.js';
+
+/** The annotation that makes the OpenShift service CA write a serving certificate Secret. */
+export const SERVING_CERT_ANNOTATION = 'service.beta.openshift.io/serving-cert-secret-name';
+
+const REST_TLS_DIR = '/secrets/rest-tls';
+const GRPC_TLS_DIR = '/secrets/grpc-tls';
+const CLIENT_CA_DIR = '/secrets/grpc-client-ca';
+
+/** Whether the OpenShift service CA issues the serving certificates. */
+export function usesServiceCa(ctx: RenderContext): boolean {
+  return ctx.input.capabilities.openshift;
+}
+
+/** DNS names of the operator-issued serving certificate: both Services, and localhost for port-forwards. */
+export function apiServerHostnames(namespace: string): string[] {
+  return [names.restService, names.grpcService]
+    .flatMap((svc) => [
+      `${svc}.${namespace}.svc`,
+      `${svc}.${namespace}.svc.cluster.local`,
+      `${svc}.${namespace}`,
+      svc,
+    ])
+    .concat('localhost');
+}
+
+/** Secret (key tls.crt/tls.key) each listener serves from. */
+function servingSecrets(ctx: RenderContext): { rest: string; grpc: string } {
+  return usesServiceCa(ctx)
+    ? { rest: names.restServingCertSecret, grpc: names.grpcServingCertSecret }
+    : { rest: names.apiServerCertSecret, grpc: names.apiServerCertSecret };
+}
+
+/** The `maestro server` flags for TLS on REST and gRPC and mutual TLS on gRPC. */
+export function apiTlsFlags(): string[] {
+  return [
+    '--enable-https=true',
+    `--https-cert-file=${REST_TLS_DIR}/tls.crt`,
+    `--https-key-file=${REST_TLS_DIR}/tls.key`,
+    `--grpc-tls-cert-file=${GRPC_TLS_DIR}/tls.crt`,
+    `--grpc-tls-key-file=${GRPC_TLS_DIR}/tls.key`,
+    '--grpc-authn-type=mtls',
+    `--grpc-client-ca-file=${CLIENT_CA_DIR}/ca.crt`,
+  ];
+}
+
+/** Volumes and mounts of the serving pairs and the client CA (never the CA key). */
+export function apiTlsVolumes(ctx: RenderContext): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const secrets = servingSecrets(ctx);
+  return {
+    volumes: [
+      { name: 'rest-tls', secret: { secretName: secrets.rest, defaultMode: 0o440 } },
+      { name: 'grpc-tls', secret: { secretName: secrets.grpc, defaultMode: 0o440 } },
+      {
+        name: 'grpc-client-ca',
+        secret: {
+          secretName: names.apiCaSecret,
+          items: [{ key: 'ca.crt', path: 'ca.crt' }],
+          defaultMode: 0o440,
+        },
+      },
+    ],
+    mounts: [
+      { name: 'rest-tls', mountPath: REST_TLS_DIR, readOnly: true },
+      { name: 'grpc-tls', mountPath: GRPC_TLS_DIR, readOnly: true },
+      { name: 'grpc-client-ca', mountPath: CLIENT_CA_DIR, readOnly: true },
+    ],
+  };
+}
+
+/** Service annotations asking the OpenShift service CA for `service`'s serving certificate. */
+export function servingCertAnnotations(ctx: RenderContext, service: 'rest' | 'grpc'): Record<string, string> {
+  return usesServiceCa(ctx) ? { [SERVING_CERT_ANNOTATION]: servingSecrets(ctx)[service] } : {};
+}
+
+function secret(ctx: RenderContext, name: string, type: string, data: Record<string, string>) {
+  const s: V1Secret & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: objectMeta(name, ctx.namespace, 'server'),
+    type,
+    data: encodeSecretData(data),
+  };
+  return s;
+}
+
+/**
+ * The CA, the serving pair and the gRPC client pair. Not retained data: nothing outside the
+ * namespace holds certificates from this CA but what reads maestro-grpc-client-certs, which a
+ * re-enable reissues along with the CA.
+ */
+export function renderApiTlsSecrets(ctx: RenderContext, tls: ApiTlsMaterial): RenderedObject[] {
+  const objects: RenderedObject[] = [
+    {
+      object: secret(ctx, names.apiCaSecret, 'Opaque', { 'ca.crt': tls.ca.cert, 'ca.key': tls.ca.key }),
+      plane: 'control',
+      retained: false,
+    },
+    {
+      object: secret(ctx, names.grpcClientCertSecret, 'kubernetes.io/tls', {
+        'ca.crt': tls.ca.cert,
+        'tls.crt': tls.grpcClient.cert,
+        'tls.key': tls.grpcClient.key,
+      }),
+      plane: 'control',
+      retained: false,
+    },
+  ];
+  if (!usesServiceCa(ctx)) {
+    if (!tls.server) throw new Error('the serving certificate of the Maestro API was not supplied to render');
+    objects.push({
+      object: secret(ctx, names.apiServerCertSecret, 'kubernetes.io/tls', {
+        'ca.crt': tls.ca.cert,
+        'tls.crt': tls.server.cert,
+        'tls.key': tls.server.key,
+      }),
+      plane: 'control',
+      retained: false,
+    });
+  }
+  return objects;
+}
