@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeClient, KubeObject } from '../../../src/runtime/index.js';
 import { controlPlaneTools } from '../../harness/control-plane.js';
 import { consistently, eventually } from '../../harness/eventually.js';
+import { operatorKubeconfig } from '../../harness/operator-rbac.js';
 import {
   GLOBAL_SET,
   HUB_NS,
@@ -69,6 +70,9 @@ describe('waiting for the hub', () => {
     ]);
     await hub.cp.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: HUB_NS } });
+    // MCE made the hub namespace after the operator was installed: the admin applies the
+    // operator's Role there (config/rbac/hub-namespaces), as docs/maestro.md says.
+    await operatorKubeconfig(hub.cp, { createHubNamespaces: false });
     await client.create({
       ...ref.mce,
       metadata: { name: MCE_NAME },
