@@ -9,6 +9,7 @@ import { PLACEMENT_LABEL } from '../../api/upstream/ocm.js';
 import { Controller, objectKey, type KubeObject } from '../../runtime/index.js';
 import type { ControllerFactory } from '../index.js';
 import { applyAdmissionPolicy } from './admission.js';
+import { agentCertRenewalController } from './agent-cert-renewal.js';
 import { ClusterIndex } from './cluster-index.js';
 import { readClusterState } from './cluster-state.js';
 import type { MembershipChunk } from './membership-store.js';
@@ -89,7 +90,19 @@ export const rolloutControllerFactory: ControllerFactory = async (deps) => {
     });
 
   logger.debug({ apiVersion: AGENT_ROLLOUT_API_VERSION }, 'agent rollout controller configured');
-  return { informers: world.all(), controllers: [controller, versionSkewController(world, logger)] };
+  return {
+    informers: world.all(),
+    controllers: [
+      controller,
+      versionSkewController(world, logger),
+      agentCertRenewalController({
+        world,
+        data: deps.planes.data,
+        control: deps.planes.control,
+        logger,
+      }),
+    ],
+  };
 };
 
 function onlyStatusChanged(old: KubeObject, obj: KubeObject): boolean {

@@ -28,6 +28,8 @@ export async function resolveMqttDelivery(
   data: KubeClient,
   control: KubeClient,
   env: NodeJS.ProcessEnv,
+  /** The rollout controller's clock (certificates are valid from this time). */
+  now: () => number = Date.now,
 ): Promise<MqttResolution> {
   const maestro = (await data.get({
     apiVersion: MAESTRO_API_VERSION,
@@ -77,7 +79,8 @@ export async function resolveMqttDelivery(
       brokerHost,
       ca,
       consumers: maestroConsumers(restUrl),
-      issueClientCertificate: (c, cluster) => issueMqttClientCertificate(c, cluster, { now: new Date() }),
+      issueClientCertificate: (c, cluster) =>
+        issueMqttClientCertificate(c, cluster, { now: new Date(now()) }),
     },
     problems: [],
   };

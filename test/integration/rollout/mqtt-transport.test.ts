@@ -19,6 +19,7 @@ import {
 } from './helpers.js';
 
 const NS = 'mqtt-ops';
+const VALIDITY = 'rollout.maestro.multicluster.openshift.io/agent-cert-validity';
 const CLUSTERS = 12;
 
 type Work = KubeObject & {
@@ -123,6 +124,61 @@ describe('mqtt transport rollout', () => {
       expect(config).toContain('brokerHost: mqtt.hub.example.com:443');
       expect(config).toContain(`sourceEvents: sources/maestro/consumers/${name}/sourceevents`);
     }
+  });
+
+  it('renews a delivered agent certificate two thirds into its lifetime, after the rollout finished', async () => {
+    const name = env.fleet.names[1] ?? '';
+    const before = await agentWork(name);
+    const secretOf = (w: Work | undefined) => w?.spec?.workload?.manifests?.find((m) => m.kind === 'Secret');
+    const certOf = (w: Work | undefined) =>
+      new X509Certificate(Buffer.from(secretOf(w)?.data?.['tls.crt'] ?? '', 'base64'));
+    // Delivered with a week-long certificate, due 2/3 in (about 4 days 16 hours after issue).
+    const first = certOf(before);
+    const lifetime = Date.parse(first.validTo) - Date.parse(first.validFrom);
+    expect(Math.round(lifetime / 86_400_000)).toBe(7);
+    expect(before?.metadata.annotations?.[VALIDITY]).toBe(
+      `${new Date(first.validFrom).toISOString()}/${new Date(first.validTo).toISOString()}`,
+    );
+    const other = env.fleet.names[2] ?? '';
+    const otherSerial = certOf(await agentWork(other)).serialNumber;
+    // Pretend its certificate was issued 5 days ago: the record is what the renewal reads.
+    const day = 86_400_000;
+    await env.client.patch(
+      {
+        apiVersion: MANIFEST_WORK_API_VERSION,
+        kind: 'ManifestWork',
+        namespace: name,
+        name: 'mmo-maestro-agent',
+      },
+      {
+        metadata: {
+          annotations: {
+            [VALIDITY]: `${new Date(Date.now() - 5 * day).toISOString()}/${new Date(Date.now() + 2 * day).toISOString()}`,
+          },
+        },
+      },
+      'merge',
+    );
+    let after: Work | undefined;
+    await eventually(
+      async () => {
+        after = await agentWork(name);
+        expect(certOf(after).serialNumber).not.toBe(first.serialNumber);
+      },
+      { timeout: 30_000, message: `the agent certificate of ${name} to be renewed` },
+    );
+    const renewed = certOf(after);
+    expect(renewed.subject).toContain(`CN=${name}`);
+    expect(after?.metadata.annotations?.[VALIDITY]).toBe(
+      `${new Date(renewed.validFrom).toISOString()}/${new Date(renewed.validTo).toISOString()}`,
+    );
+    // Only the key pair changed: same Deployment (no roll), same config.
+    const deploymentOf = (w: Work | undefined) =>
+      w?.spec?.workload?.manifests?.find((m) => m.kind === 'Deployment');
+    expect(deploymentOf(after)).toEqual(deploymentOf(before));
+    expect(secretOf(after)?.data?.['config.yaml']).toBe(secretOf(before)?.data?.['config.yaml']);
+    // Other clusters' certificates, not due, are left alone.
+    expect(certOf(await agentWork(other)).serialNumber).toBe(otherSerial);
   });
 
   it('moves the clusters back to kube, removing the agents', async () => {

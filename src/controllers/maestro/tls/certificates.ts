@@ -17,6 +17,14 @@ const BACKDATE_MS = 5 * 60 * 1000;
 
 export const CA_VALIDITY_DAYS = 3650;
 export const LEAF_VALIDITY_DAYS = 365;
+/**
+ * Agent (managed cluster) client certificates live a week and are renewed after two thirds of it:
+ * nothing revokes one, so a cluster that leaves the fleet or moves back to kube keeps broker
+ * access until its certificate expires, at most this long after its last renewal.
+ */
+export const AGENT_CERT_VALIDITY_DAYS = 7;
+/** Fraction of an agent certificate's lifetime after which it is renewed. */
+export const AGENT_CERT_RENEW_FRACTION = 2 / 3;
 /** Leaf certificates are reissued when less than this remains. */
 export const RENEW_BEFORE_DAYS = 30;
 export const CA_COMMON_NAME = 'mce-maestro-operator MQTT CA';
@@ -81,6 +89,8 @@ interface LeafRequest {
   organization?: string;
   dnsNames: string[];
   usage: 'server' | 'client';
+  /** Lifetime in days (default LEAF_VALIDITY_DAYS). */
+  validityDays?: number;
 }
 
 async function issueLeaf(ca: TlsKeyPair, req: LeafRequest, deps: TlsDeps): Promise<TlsKeyPair> {
@@ -106,7 +116,7 @@ async function issueLeaf(ca: TlsKeyPair, req: LeafRequest, deps: TlsDeps): Promi
     serialNumber: serialNumber(deps),
     subject: req.organization ? `CN=${req.commonName}, O=${req.organization}` : `CN=${req.commonName}`,
     issuer: caCert.subject,
-    ...validity(deps, LEAF_VALIDITY_DAYS),
+    ...validity(deps, req.validityDays ?? LEAF_VALIDITY_DAYS),
     publicKey: keys.publicKey,
     signingKey,
     signingAlgorithm: SIGNING_ALGORITHM,
@@ -134,6 +144,32 @@ export function issueClientCertificate(
   organization?: string,
 ): Promise<TlsKeyPair> {
   return issueLeaf(ca, { commonName: identity, organization, dnsNames: [], usage: 'client' }, deps);
+}
+
+/** A client certificate like `issueClientCertificate`'s with a lifetime of `validityDays`. */
+export function issueClientCertificateValidFor(
+  ca: TlsKeyPair,
+  identity: string,
+  deps: TlsDeps,
+  validityDays: number,
+): Promise<TlsKeyPair> {
+  return issueLeaf(ca, { commonName: identity, dnsNames: [], usage: 'client', validityDays }, deps);
+}
+
+/** The validity window of a PEM certificate, or undefined when it is not one. */
+export function certificateValidity(pem: string): { notBefore: Date; notAfter: Date } | undefined {
+  const cert = parse(pem);
+  return cert ? { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) } : undefined;
+}
+
+/**
+ * When a certificate valid from `notBefore` to `notAfter` is due for renewal: after
+ * `AGENT_CERT_RENEW_FRACTION` of its lifetime, leaving a third of it for the new one to reach
+ * the cluster.
+ */
+export function renewalTime(validity: { notBefore: Date; notAfter: Date }): Date {
+  const from = validity.notBefore.getTime();
+  return new Date(from + (validity.notAfter.getTime() - from) * AGENT_CERT_RENEW_FRACTION);
 }
 
 /** Parses a PEM certificate with node:crypto, or returns undefined when it is not one. */

@@ -6,9 +6,11 @@
 import { MQTT_SERVER_IDENTITY } from '../render/names.js';
 import type { MqttTlsMaterial, TlsKeyPair } from '../render/types.js';
 import {
+  AGENT_CERT_VALIDITY_DAYS,
   assertUsableCa,
   createCa,
   issueClientCertificate,
+  issueClientCertificateValidFor,
   issueServerCertificate,
   leafNeedsIssue,
   TlsMaterialError,
@@ -92,7 +94,8 @@ export async function ensureMqttTlsMaterial(
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * A client certificate for a managed cluster's agent, CN = cluster name, so the ACL's `%u`
+ * A client certificate for a managed cluster's agent, valid `AGENT_CERT_VALIDITY_DAYS` (it is
+ * renewed, and expiry is what takes a departed cluster off the broker), CN = cluster name, so the ACL's `%u`
  * patterns confine it to `sources/maestro/consumers/<cluster>/…`. Refuses the server's own
  * identity (a cluster named `maestro` would otherwise get the server's rights) and names that
  * are not DNS labels (Mosquitto won't substitute `%u` containing `/`, `+` or `#`).
@@ -109,5 +112,5 @@ export async function issueMqttClientCertificate(
     throw new TlsMaterialError(`cluster name "${clusterName}" is not a DNS label`);
   }
   assertUsableCa(ca);
-  return issueClientCertificate(ca, clusterName, deps);
+  return issueClientCertificateValidFor(ca, clusterName, deps, AGENT_CERT_VALIDITY_DAYS);
 }

@@ -5,8 +5,16 @@
  * the agent Deployment under the klusterlet's work-agent ServiceAccount, which already holds the
  * rights to apply workloads and AppliedManifestWorks. Flags and files as maestro's
  * `charts/maestro-agent` renders them (research maestro.md §3.4 and §4).
+ *
+ * The certificate is short-lived and renewed in place (agent-cert-renewal.ts): only the Secret's
+ * tls.crt/tls.key change, never the pod template. The agent (sdk-go `cert.AutoLoadTLSConfig`)
+ * re-reads its certificate files every 5 minutes and reconnects with the new pair, so the kubelet
+ * refreshing the mounted Secret is enough; rolling the Deployment would run two agents with the
+ * same MQTT client id, each disconnecting the other.
  */
 import { MANIFEST_WORK_API_VERSION } from '../../../api/upstream/ocm.js';
+import { certificateValidity } from '../../maestro/tls/certificates.js';
+import type { KubeObject } from '../../../runtime/index.js';
 import { containerSecurityContext, podSecurityContext } from '../../maestro/render/index.js';
 import { AGENT_NAMESPACE } from './observer-work.js';
 
@@ -36,7 +44,61 @@ export const VENDOR_LABEL = 'vendor';
 /** The `vendor` label value of OpenShift clusters. */
 export const OPENSHIFT_VENDOR = 'OpenShift';
 
+/**
+ * Annotation on the agent ManifestWork recording its client certificate's validity,
+ * `<notBefore>/<notAfter>` (ISO 8601): the rollout informers trim work specs, so renewal reads
+ * this record instead of the certificate.
+ */
+export const AGENT_CERT_VALIDITY_ANNOTATION = 'rollout.maestro.multicluster.openshift.io/agent-cert-validity';
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** The annotation value for a certificate (empty when it does not parse). */
+export function certValidityRecord(certPem: string): string {
+  const v = certificateValidity(certPem);
+  return v ? `${v.notBefore.toISOString()}/${v.notAfter.toISOString()}` : '';
+}
+
+/** Reads the record back; undefined when missing or malformed (then the certificate is renewed). */
+export function parseCertValidityRecord(
+  value: string | undefined,
+): { notBefore: Date; notAfter: Date } | undefined {
+  const [from, to, ...rest] = (value ?? '').split('/');
+  const notBefore = new Date(from ?? '');
+  const notAfter = new Date(to ?? '');
+  if (rest.length > 0 || isNaN(notBefore.getTime()) || isNaN(notAfter.getTime())) return undefined;
+  return notAfter > notBefore ? { notBefore, notAfter } : undefined;
+}
+
+type Manifest = { kind?: string; metadata?: { name?: string }; data?: Record<string, string> };
+
+/**
+ * The agent work `work` (as stored, spec intact) with a new client certificate: the same
+ * manifests and image, only the Secret's tls.crt/tls.key and the validity record replaced. Throws
+ * when the work holds no agent Secret (not ours to repair here).
+ */
+export function withRenewedClientCert(
+  work: KubeObject & { spec?: unknown },
+  pair: { cert: string; key: string },
+): KubeObject & { spec: unknown } {
+  const spec = structuredClone(work.spec ?? {}) as { workload?: { manifests?: Manifest[] } };
+  const secret = spec.workload?.manifests?.find((m) => m.kind === 'Secret' && m.metadata?.name === SECRET);
+  if (!secret?.data)
+    throw new Error(`ManifestWork ${work.metadata.namespace}/${work.metadata.name} has no Secret ${SECRET}`);
+  secret.data['tls.crt'] = b64(pair.cert);
+  secret.data['tls.key'] = b64(pair.key);
+  return {
+    apiVersion: MANIFEST_WORK_API_VERSION,
+    kind: 'ManifestWork',
+    metadata: {
+      name: work.metadata.name,
+      namespace: work.metadata.namespace,
+      labels: work.metadata.labels ?? {},
+      annotations: { [AGENT_CERT_VALIDITY_ANNOTATION]: certValidityRecord(pair.cert) },
+    },
+    spec,
+  };
+}
 
 /** Maestro's MQTT config for one consumer (sdk-go `MQTTConfig`). */
 export function agentMqttConfig(cluster: string, brokerHost: string): string {
@@ -62,7 +124,12 @@ export function maestroAgentWork(
   return {
     apiVersion: MANIFEST_WORK_API_VERSION,
     kind: 'ManifestWork',
-    metadata: { name: AGENT_WORK_NAME, namespace: cluster, labels },
+    metadata: {
+      name: AGENT_WORK_NAME,
+      namespace: cluster,
+      labels,
+      annotations: { [AGENT_CERT_VALIDITY_ANNOTATION]: certValidityRecord(m.clientCert) },
+    },
     spec: {
       workload: {
         manifests: [
