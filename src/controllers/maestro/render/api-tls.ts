@@ -13,11 +13,11 @@
  * The serving certificates come from the OpenShift service CA on OpenShift (Service annotation),
  * else from maestro-api-ca.
  */
-import type { V1Secret, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { RenderContext } from './context.js';
-import { encodeSecretData, objectMeta } from './metadata.js';
+import { secretObject } from './metadata.js';
 import { names } from './names.js';
-import type { ApiTlsMaterial, KubeObject, RenderedObject } from './types.js';
+import type { ApiTlsMaterial, RenderedObject } from './types.js';
 
 /** The annotation that makes the OpenShift service CA write a serving certificate Secret. */
 export const SERVING_CERT_ANNOTATION = 'service.beta.openshift.io/serving-cert-secret-name';
@@ -92,15 +92,13 @@ export function servingCertAnnotations(ctx: RenderContext, service: 'rest' | 'gr
   return usesServiceCa(ctx) ? { [SERVING_CERT_ANNOTATION]: servingSecrets(ctx)[service] } : {};
 }
 
-function secret(ctx: RenderContext, name: string, type: string, data: Record<string, string>) {
-  const s: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(name, ctx.namespace, 'server'),
-    type,
-    data: encodeSecretData(data),
-  };
-  return s;
+function secret(
+  ctx: RenderContext,
+  name: string,
+  type: 'Opaque' | 'kubernetes.io/tls',
+  data: Record<string, string>,
+) {
+  return secretObject(name, ctx.namespace, 'server', type, data);
 }
 
 /**

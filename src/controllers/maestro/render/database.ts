@@ -5,11 +5,11 @@
  * hub that ran it can be adopted: the StatefulSet selector, serviceName and volume claim template
  * are immutable and match MCE's exactly.
  */
-import type { V1NetworkPolicyPeer, V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1NetworkPolicyPeer, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { RenderContext } from './context.js';
 import { requireImage } from './context.js';
 import { COMPONENT_LABEL, labelsFor, NAME_LABEL, selectors } from './labels.js';
-import { CONFIG_HASH_ANNOTATION, contentHash, encodeSecretData, objectMeta } from './metadata.js';
+import { CONFIG_HASH_ANNOTATION, contentHash, objectMeta, secretObject } from './metadata.js';
 import { CONDUCTOR_POD_LABELS, EMBEDDED_DB_ROOTCERT_KEY, names, OCM_HUB_NAMESPACE, ports } from './names.js';
 import { operandPodBase } from './pod.js';
 import { containerSecurityContext } from './security.js';
@@ -61,37 +61,28 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
   const tls = input.generated.databaseTls;
   if (!tls) throw new Error('embedded database TLS material was not supplied to render');
 
-  const secret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(names.dbSecret, namespace, 'database'),
-    type: 'Opaque',
-    data: encodeSecretData({
-      host: db.host,
-      port: String(db.port),
-      name: db.name,
-      user: db.user,
-      password: db.password,
-      // The CA (public) next to the credentials, so Maestro's /secrets/rds mount holds its root cert.
-      [EMBEDDED_DB_ROOTCERT_KEY]: tls.ca.cert,
-    }),
-  };
+  const secret = secretObject(names.dbSecret, namespace, 'database', 'Opaque', {
+    host: db.host,
+    port: String(db.port),
+    name: db.name,
+    user: db.user,
+    password: db.password,
+    // The CA (public) next to the credentials, so Maestro's /secrets/rds mount holds its root cert.
+    [EMBEDDED_DB_ROOTCERT_KEY]: tls.ca.cert,
+  });
 
   // Kept like the MQTT CA: Maestro and the conductor trust it, so it is generated once.
-  const caSecret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(names.dbCaSecret, namespace, 'database'),
-    type: 'Opaque',
-    data: encodeSecretData({ 'ca.crt': tls.ca.cert, 'ca.key': tls.ca.key }),
-  };
-  const serverCertSecret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(names.dbServerCertSecret, namespace, 'database'),
-    type: 'kubernetes.io/tls',
-    data: encodeSecretData({ 'tls.crt': tls.server.cert, 'tls.key': tls.server.key }),
-  };
+  const caSecret = secretObject(names.dbCaSecret, namespace, 'database', 'Opaque', {
+    'ca.crt': tls.ca.cert,
+    'ca.key': tls.ca.key,
+  });
+  const serverCertSecret = secretObject(
+    names.dbServerCertSecret,
+    namespace,
+    'database',
+    'kubernetes.io/tls',
+    { 'tls.crt': tls.server.cert, 'tls.key': tls.server.key },
+  );
 
   const service: V1Service & KubeObject = {
     apiVersion: 'v1',

@@ -1,7 +1,8 @@
 /** Metadata, Secret data encoding and content hashes shared by the render files. */
 import { createHash } from 'node:crypto';
 import { type Component, labelsFor } from './labels.js';
-import type { KubeMeta } from './types.js';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { KubeMeta, KubeObject } from './types.js';
 
 /** Pod template annotation whose value changes when a mounted config changes, so pods roll. */
 export const CONFIG_HASH_ANNOTATION = 'maestro.multicluster.openshift.io/config-hash';
@@ -25,6 +26,23 @@ export function encodeSecretData(values: Record<string, string>): Record<string,
   return Object.fromEntries(
     Object.entries(values).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]),
   );
+}
+
+/** A Secret of ours in `namespace`: our labels, `values` base64-encoded into `data`. */
+export function secretObject(
+  name: string,
+  namespace: string,
+  component: Component,
+  type: 'Opaque' | 'kubernetes.io/tls',
+  values: Record<string, string>,
+): V1Secret & KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: objectMeta(name, namespace, component),
+    type,
+    data: encodeSecretData(values),
+  };
 }
 
 /** A short, stable hash of JSON-serializable content (keys sorted). */

@@ -4,13 +4,13 @@
  * ACL that scopes each cluster to its own topics. Names and mount points follow maestro
  * `charts/maestro-server/templates/mosquitto.yaml` and `mqtt.yaml`.
  */
-import type { V1ConfigMap, V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { stringify as stringifyYaml } from 'yaml';
 import { mosquittoAcl } from '../tls/mosquitto-acl.js';
 import { type RenderContext, requireImage } from './context.js';
 import { externalBrokerConfigYaml, serverTopics } from './external-secrets.js';
 import { labelsFor, selectors } from './labels.js';
-import { CONFIG_HASH_ANNOTATION, contentHash, encodeSecretData, objectMeta } from './metadata.js';
+import { CONFIG_HASH_ANNOTATION, contentHash, objectMeta, secretObject } from './metadata.js';
 import { MAESTRO_SOURCE_ID, MQTT_SERVER_IDENTITY, names, ports } from './names.js';
 import { operandPodBase } from './pod.js';
 import { containerSecurityContext } from './security.js';
@@ -79,24 +79,18 @@ export function renderBrokerClientConfig(ctx: RenderContext): RenderedObject {
   const configYaml = ctx.externalBroker
     ? externalBrokerConfigYaml(ctx.externalBroker, usesSharedSubscription(ctx))
     : embeddedBrokerClientConfig(ctx);
-  const secret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(names.mqttClientConfigSecret, ctx.namespace, 'server'),
-    type: 'Opaque',
-    data: encodeSecretData({ 'config.yaml': configYaml }),
-  };
+  const secret = secretObject(names.mqttClientConfigSecret, ctx.namespace, 'server', 'Opaque', {
+    'config.yaml': configYaml,
+  });
   return { object: secret, plane: 'control', retained: false };
 }
 
 function tlsSecret(ctx: RenderContext, name: string, ca: string, pair: { cert: string; key: string }) {
-  const secret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(name, ctx.namespace, 'broker'),
-    type: 'kubernetes.io/tls',
-    data: encodeSecretData({ 'ca.crt': ca, 'tls.crt': pair.cert, 'tls.key': pair.key }),
-  };
+  const secret = secretObject(name, ctx.namespace, 'broker', 'kubernetes.io/tls', {
+    'ca.crt': ca,
+    'tls.crt': pair.cert,
+    'tls.key': pair.key,
+  });
   return secret;
 }
 
@@ -104,13 +98,10 @@ function tlsSecret(ctx: RenderContext, name: string, ca: string, pair: { cert: s
 export function renderEmbeddedBroker(ctx: RenderContext, tls: MqttTlsMaterial): RenderedObject[] {
   const { namespace, input, spec } = ctx;
   const exposure = ctx.mqttExposure;
-  const caSecret: V1Secret & KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMeta(names.mqttCaSecret, namespace, 'broker'),
-    type: 'Opaque',
-    data: encodeSecretData({ 'ca.crt': tls.ca.cert, 'ca.key': tls.ca.key }),
-  };
+  const caSecret = secretObject(names.mqttCaSecret, namespace, 'broker', 'Opaque', {
+    'ca.crt': tls.ca.cert,
+    'ca.key': tls.ca.key,
+  });
   const config: V1ConfigMap & KubeObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
