@@ -29,6 +29,17 @@ export interface OperatorFlags {
   gracefulShutdownTimeoutMs: number;
   /** `--allowed-image-registries`: registry prefixes AgentRollout images may come from. */
   allowedImageRegistries: string[];
+  /** `--console-bind-address`: HTTPS address of the regional console; empty means off. */
+  consoleBindAddress: string;
+  /** `--console-region`, `--console-geography`: names the console shows (default: empty). */
+  consoleRegion: string;
+  consoleGeography: string;
+  /** `--console-allowed-origins`: exact `scheme://host[:port]` origins CORS answers. */
+  consoleAllowedOrigins: string[];
+  /** `--console-cert-dir`: tls.crt and tls.key of the console (self-signed when absent). */
+  consoleCertDir: string | undefined;
+  /** `--console-static-dir`: the built console app; undefined means `<root>/console/dist`. */
+  consoleStaticDir: string | undefined;
 }
 
 /**
@@ -63,6 +74,12 @@ const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
   'log-level': { type: 'string', env: 'LOG_LEVEL' },
   'graceful-shutdown-timeout': { type: 'string', env: 'GRACEFUL_SHUTDOWN_TIMEOUT' },
   'allowed-image-registries': { type: 'string', env: 'ALLOWED_IMAGE_REGISTRIES' },
+  'console-bind-address': { type: 'string', env: 'CONSOLE_BIND_ADDRESS' },
+  'console-region': { type: 'string', env: 'CONSOLE_REGION' },
+  'console-geography': { type: 'string', env: 'CONSOLE_GEOGRAPHY' },
+  'console-allowed-origins': { type: 'string', env: 'CONSOLE_ALLOWED_ORIGINS' },
+  'console-cert-dir': { type: 'string', env: 'CONSOLE_CERT_DIR' },
+  'console-static-dir': { type: 'string', env: 'CONSOLE_STATIC_DIR' },
 };
 
 /** Usage text for `--help`. */
@@ -89,6 +106,15 @@ export const USAGE = `Usage: mce-maestro-operator [flags]
   --allowed-image-registries LIST   comma-separated registry prefixes AgentRollout images may come from,
                                     enforced by the admission policy the operator applies and by the
                                     rollout controller (default ${DEFAULT_ALLOWED_IMAGE_REGISTRIES.join(',')})
+  --console-bind-address ADDR       serve the regional console and its API over HTTPS, e.g. :9443
+                                    (default empty: off); see docs/console.md
+  --console-region NAME             region name the console shows (default empty)
+  --console-geography NAME          geography name the console shows (default empty)
+  --console-allowed-origins LIST    comma-separated exact origins (https://console.example.com:8443) whose
+                                    browser pages may call this region's API (CORS); no wildcard
+  --console-cert-dir DIR            tls.crt and tls.key of the console server, reloaded when they change;
+                                    without them a self-signed certificate
+  --console-static-dir DIR          the built console app (default: console/dist of the install)
 Every flag also reads an environment variable, e.g. LEADER_ELECT=true, LOG_LEVEL=debug.`;
 
 /**
@@ -157,10 +183,17 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
       str('graceful-shutdown-timeout') ?? '30s',
     ),
     allowedImageRegistries: parseRegistries(str('allowed-image-registries')),
+    consoleBindAddress: str('console-bind-address') ?? '',
+    consoleRegion: str('console-region') ?? '',
+    consoleGeography: str('console-geography') ?? '',
+    consoleAllowedOrigins: parseOrigins(str('console-allowed-origins')),
+    consoleCertDir: str('console-cert-dir'),
+    consoleStaticDir: str('console-static-dir'),
   };
   for (const [flag, address] of [
     ['--metrics-bind-address', flags.metricsBindAddress],
     ['--health-probe-bind-address', flags.healthProbeBindAddress],
+    ['--console-bind-address', flags.consoleBindAddress || '0'],
   ] as const) {
     try {
       parseBindAddress(address);
@@ -198,6 +231,28 @@ function parseRegistries(value: string | undefined): string[] {
       `--allowed-image-registries: ${JSON.stringify(bad)} is not a registry such as quay.io/stolostron`,
     );
   return list;
+}
+
+/**
+ * Comma-separated exact origins, as a browser sends them in `Origin`: `scheme://host[:port]`, no
+ * path and no wildcard, since an origin on the list may call the API with its users' tokens.
+ */
+function parseOrigins(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const list = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of list) {
+    if (
+      !/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin) &&
+      !/^https?:\/\/\[[0-9a-fA-F:]+\](:[0-9]{1,5})?$/.test(origin)
+    )
+      throw new FlagError(
+        `--console-allowed-origins: ${JSON.stringify(origin)} is not an exact origin such as https://console.example.com:8443 (no wildcard, no path)`,
+      );
+  }
+  return list.map((o) => o.toLowerCase());
 }
 
 function parseNumber(flag: string, value: string): number {

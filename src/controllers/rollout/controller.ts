@@ -15,7 +15,7 @@ import { readClusterState } from './cluster-state.js';
 import type { MembershipChunk } from './membership-store.js';
 import { rolloutReconciler } from './reconcile.js';
 import { versionSkewController } from './version-skew-gauge.js';
-import { RolloutInformers } from './world.js';
+import { sharedRolloutInformers } from './world.js';
 
 /** Reconciles of different rollouts run side by side; one rollout is never reconciled twice at once. */
 const WORKERS = 4;
@@ -34,7 +34,7 @@ type Rollout = KubeObject & { spec?: { placementRef?: { name?: string } } };
 export const rolloutControllerFactory: ControllerFactory = async (deps) => {
   const logger = deps.logger.child({ component: 'agent-rollout' });
   await applyAdmissionPolicy(deps.planes.data, deps.flags.allowedImageRegistries, logger);
-  const world = new RolloutInformers(deps.planes.data, logger);
+  const world = sharedRolloutInformers(deps.planes.data, logger);
   const clusterIndex = new ClusterIndex();
   const controller = new Controller({
     name: 'agentrollout',

@@ -256,3 +256,20 @@ export class RolloutInformers implements RolloutWorld {
     klusterletConfig: trimWith(klusterletConfigSchema),
   };
 }
+
+/**
+ * One RolloutInformers per data-plane client, shared by every factory that reads the fleet (the
+ * rollout controllers and the console server): a second ManagedCluster informer would double the
+ * largest cache and the watch load for the same data. Both registrations list the same informers;
+ * `Informer.start` is idempotent, so the manager starting them twice is harmless.
+ */
+const sharedWorlds = new WeakMap<KubeClient, RolloutInformers>();
+
+export function sharedRolloutInformers(client: KubeClient, logger: Logger): RolloutInformers {
+  let world = sharedWorlds.get(client);
+  if (!world) {
+    world = new RolloutInformers(client, logger);
+    sharedWorlds.set(client, world);
+  }
+  return world;
+}

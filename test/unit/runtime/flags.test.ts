@@ -41,6 +41,13 @@ describe('parseFlags', () => {
         'quay.io/open-cluster-management',
         'registry.access.redhat.com',
       ],
+      // The regional console is off unless --console-bind-address is set.
+      consoleBindAddress: '',
+      consoleRegion: '',
+      consoleGeography: '',
+      consoleAllowedOrigins: [],
+      consoleCertDir: undefined,
+      consoleStaticDir: undefined,
     });
   });
 
