@@ -6,6 +6,7 @@
 #   hack/upstream-crds.sh capabilities   -> .../crds-capabilities-<hash>/*.yaml
 #   hack/upstream-crds.sh ocm-hub        -> .../crds-ocm-hub-<hash>/*.yaml   (real OCM hub, from OCM_VERSION)
 #   hack/upstream-crds.sh ocm-spoke      -> .../crds-ocm-spoke-<hash>/*.yaml (real klusterlet agent)
+#   hack/upstream-crds.sh hive           -> .../crds-hive-<hash>/*.yaml      (hive.openshift.io v1, generated)
 #
 # The default set is what every local control plane installs. `capabilities` are the optional
 # APIs the operator discovers (route.openshift.io Routes, monitoring.coreos.com ServiceMonitors):
@@ -117,8 +118,35 @@ case "${1:-}" in
       "$ocm"/deploy/klusterlet/config/crds/0000_00_operator.open-cluster-management.io_klusterlets.crd.yaml \
       "$ocm"/deploy/klusterlet/config/rbac/cluster_role.yaml
     ;;
+  hive)
+    cache_dir crds-hive "$HIVE_APIS_VERSION" "$CONTROLLER_TOOLS_VERSION"
+    cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator"
+    gen="$cache_root/controller-tools-$CONTROLLER_TOOLS_VERSION/bin/controller-gen"
+    if [ ! -x "$gen" ]; then
+      # controller-tools has tags and no replace directives: `go install …@version` works (about a
+      # minute on 2 cores the first time).
+      say "building controller-gen from sigs.k8s.io/controller-tools@$CONTROLLER_TOOLS_VERSION"
+      GOBIN="$(dirname "$gen")" GOFLAGS=-buildvcs=false CGO_ENABLED=0 \
+        go install -trimpath -ldflags "-s -w" "sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_TOOLS_VERSION" >&2
+    fi
+    # Hive's modules are pseudo-versions the checksum database may not know (openshift/api too).
+    export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/openshift" GOFLAGS=-mod=mod
+    say "downloading github.com/openshift/hive/apis@$HIVE_APIS_VERSION; generating its CRDs with controller-gen $CONTROLLER_TOOLS_VERSION"
+    hive=$(moddir "github.com/openshift/hive/apis@$HIVE_APIS_VERSION")
+    [ -n "$hive" ] || { say "could not download github.com/openshift/hive/apis@$HIVE_APIS_VERSION"; exit 1; }
+    # The module cache is read-only, and controller-gen loads packages with the go command, which
+    # needs a writable module (go.sum updates). The zip carries vendor/modules.txt without the
+    # vendored code, which would switch the build to vendor mode: drop it (-mod=mod downloads).
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    mkdir -p "$work/src" && cp -r "$hive/." "$work/src/"
+    chmod -R u+w "$work/src" && rm -rf "$work/src/vendor"
+    (cd "$work/src" && "$gen" crd:crdVersions=v1 paths=./hive/v1/... output:crd:dir="$work/out" >&2)
+    target_name() { echo "$1"; }
+    collect "$work"/out/*.yaml
+    ;;
   *)
-    say "usage: $0 [capabilities|ocm-hub|ocm-spoke]"
+    say "usage: $0 [capabilities|ocm-hub|ocm-spoke|hive]"
     exit 2
     ;;
 esac
