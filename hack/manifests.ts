@@ -17,7 +17,8 @@ import {
   DEFAULT_ALLOWED_IMAGE_REGISTRIES,
 } from '../src/api/agentrollout-admission.js';
 import { DEFAULT_OPERAND_NAMESPACE } from '../src/controllers/maestro/rbac.js';
-import { operatorRbac, plainRule, type MergedRule } from '../src/rbac/index.js';
+import { operatorRbac } from '../src/controllers/rbac.js';
+import { plainRule, type MergedRule } from '../src/rbac/index.js';
 
 export { allCrds, ownCrds };
 

@@ -11,7 +11,7 @@
  * this object's status, so any number of clusters fits and a restart rebuilds it.
  */
 import { z } from 'zod';
-import { failurePolicySchema, policyFields, rolloutStrategySchema } from '../rollout/spec.js';
+import { failurePolicySchema, policyFields, rolloutStrategySchema } from './rollout-policy.js';
 import { imageReference } from './maestro-fields.js';
 import { MAESTRO_GROUP, MAESTRO_VERSION } from './maestro.js';
 import { celRules, dnsSubdomain } from './schema.js';

@@ -7,7 +7,7 @@
 import { isGone, isNetworkError, isServerError, type KubeClient } from '../runtime/client/index.js';
 import { sleep } from '../runtime/clock.js';
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../api/agentrollout.js';
-import { parseRollout, rolloutRef, type CliRollout } from './rollout-object.js';
+import { parseRollout, rolloutRef, type CliRollout } from '../api/agentrollout-object.js';
 
 const RETRY_MS = 2_000;
 /** Server-side watch timeout; the loop re-watches from where it was. */

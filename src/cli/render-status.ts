@@ -5,7 +5,7 @@
  */
 import type { GroupStatus, StateCountsStatus } from '../api/agentrollout-status.js';
 import { AgentRolloutConditionType } from '../api/agentrollout-conditions.js';
-import type { CliRollout } from './rollout-object.js';
+import type { CliRollout } from '../api/agentrollout-object.js';
 
 export interface RenderOptions {
   /** Milliseconds since the epoch; relative times ("5m ago") are computed from it. */

@@ -14,8 +14,8 @@ import {
 import { parseArgs, type Connection, type RolloutCommand } from './args.js';
 import { followRollout, getRollout } from './follow-rollout.js';
 import { renderStatus } from './render-status.js';
-import { rolloutRef, type CliRollout } from './rollout-object.js';
-import { approvalPatch, pausePatch, resumePatch, rollbackPatch } from './rollout-patches.js';
+import { rolloutRef, type CliRollout } from '../api/agentrollout-object.js';
+import { approvalPatch, pausePatch, resumePatch, rollbackPatch } from '../api/agentrollout-patches.js';
 import { EXIT, fitToScreen, plainFrame, redraw, watchOutcome } from './terminal.js';
 
 /** The process as the CLI sees it; tests pass their own. */

@@ -4,7 +4,7 @@
  * a pipe gets plain lines instead (no escape codes, a frame only when something changed).
  */
 import { isTerminalPhase } from '../controllers/rollout/status.js';
-import type { CliRollout } from './rollout-object.js';
+import type { CliRollout } from '../api/agentrollout-object.js';
 
 /** Exit codes of the CLI, as kubectl uses them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

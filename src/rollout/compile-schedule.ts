@@ -9,7 +9,7 @@ import type { CompiledExclusion, CompiledPolicy, CompiledScope, CompiledWindow }
 import { compileLabelSelector } from './label-selector.js';
 import { firstOccurrence, type Recurrence } from './recurrence.js';
 import { parseRecurrenceRule } from './rrule.js';
-import type { RolloutPolicy, ScheduleScope } from './spec.js';
+import type { RolloutPolicy, ScheduleScope } from '../api/rollout-policy.js';
 import { duplicates, duration, type Fail } from './spec-error.js';
 import { ianaZone, wallToInstant } from './zone-time.js';
 

@@ -2,7 +2,7 @@
 import type { Labels } from './label-selector.js';
 import type { Recurrence } from './recurrence.js';
 import type { RolloutSize } from './rollout-size.js';
-import type { FailurePolicy, RolloutPolicy } from './spec.js';
+import type { FailurePolicy, RolloutPolicy } from '../api/rollout-policy.js';
 
 /** Which clusters a window or exclusion covers; `selector` indexes `CompiledPolicy.selectors`. */
 export interface CompiledScope {

@@ -33,7 +33,7 @@ export {
   rolloutPolicySchema,
   rolloutStrategySchema,
   scheduleScopeSchema,
-} from './spec.js';
+} from '../api/rollout-policy.js';
 export type {
   ApprovalGate,
   FailurePolicy,
@@ -44,7 +44,7 @@ export type {
   RolloutPolicyInput,
   RolloutStrategy,
   ScheduleScope,
-} from './spec.js';
+} from '../api/rollout-policy.js';
 export { InvalidRolloutPolicyError, formatSpecError, validateRolloutPolicy } from './validate.js';
 export type { SpecError } from './validate.js';
 export { LATE_JOINERS_GROUP } from './fleet.js';

@@ -1,5 +1,5 @@
 /** metav1.LabelSelector matching, compiled once so that matching a cluster is a few lookups. */
-import type { LabelSelector } from './spec.js';
+import type { LabelSelector } from '../api/rollout-policy.js';
 
 /** Cluster labels, as on a ManagedCluster. */
 export type Labels = Readonly<Record<string, string>>;

@@ -3,7 +3,7 @@
  * build it from informer caches and persist `RolloutPlan.memo` as it is.
  */
 import type { Labels } from './label-selector.js';
-import type { RolloutPolicy } from './spec.js';
+import type { RolloutPolicy } from '../api/rollout-policy.js';
 
 /** A decision group: the Placement's `decision-group-name` and `decision-group-index`. */
 export interface GroupRef {

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { compileSchedule } from './compile-schedule.js';
 import type { CompiledFailurePolicy, CompiledPolicy, CompiledStrategy } from './compiled-policy.js';
 import { parseRolloutSize, type RolloutSize } from './rollout-size.js';
-import { rolloutAllSchema, rolloutPolicySchema, type RolloutPolicy } from './spec.js';
+import { rolloutAllSchema, rolloutPolicySchema, type RolloutPolicy } from '../api/rollout-policy.js';
 import { InvalidRolloutPolicyError, duplicates, duration, type Fail, type SpecError } from './spec-error.js';
 
 export { InvalidRolloutPolicyError, formatSpecError, type SpecError } from './spec-error.js';

@@ -3,7 +3,7 @@
  * progress, and report whether it ended as expected.
  */
 import { renderStatus } from '../../src/cli/render-status.js';
-import { parseRollout, rolloutRef } from '../../src/cli/rollout-object.js';
+import { parseRollout, rolloutRef } from '../../src/api/agentrollout-object.js';
 import { controllers } from '../../src/controllers/index.js';
 import { runOperator, type KubeClient, type KubeObject } from '../../src/runtime/index.js';
 import { sleep } from '../harness/eventually.js';

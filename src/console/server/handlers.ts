@@ -13,8 +13,8 @@ import {
   MANIFEST_WORK_API_VERSION,
 } from '../../api/upstream/ocm.js';
 import { maestroComponentEnabled, type MultiClusterEngine } from '../../api/upstream/mce.js';
-import { approvalPatch, pausePatch, resumePatch, rollbackPatch } from '../../cli/rollout-patches.js';
-import { cliRolloutSchema } from '../../cli/rollout-object.js';
+import { approvalPatch, pausePatch, resumePatch, rollbackPatch } from '../../api/agentrollout-patches.js';
+import { cliRolloutSchema } from '../../api/agentrollout-object.js';
 import { isAlreadyExists } from '../../runtime/client/errors.js';
 import type { KubeClient } from '../../runtime/client/kube-client.js';
 import type { KubeObject } from '../../runtime/client/types.js';

@@ -4,7 +4,7 @@
  * matching is the rollout planner's own (`compileLabelSelector`).
  */
 import { compileLabelSelector, type Labels } from '../../rollout/label-selector.js';
-import type { LabelSelector } from '../../rollout/spec.js';
+import type { LabelSelector } from '../../api/rollout-policy.js';
 
 const KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;

@@ -16,7 +16,7 @@ import { KubeClient } from '../../runtime/client/kube-client.js';
 import { loadKubeConfig } from '../../runtime/client/kubeconfig.js';
 import { parseBindAddress } from '../../runtime/http-servers.js';
 import type { ManagedInformer } from '../../runtime/manager.js';
-import type { ControllerFactory } from '../index.js';
+import type { ControllerFactory } from '../../runtime/run-operator.js';
 import { sharedRolloutInformers } from '../rollout/world.js';
 
 /**

@@ -7,7 +7,7 @@
 import { AGENT_ROLLOUT_API_VERSION } from '../../api/agentrollout.js';
 import { PLACEMENT_LABEL } from '../../api/upstream/ocm.js';
 import { Controller, objectKey, type KubeObject } from '../../runtime/index.js';
-import type { ControllerFactory } from '../index.js';
+import type { ControllerFactory } from '../../runtime/run-operator.js';
 import { applyAdmissionPolicy } from './admission.js';
 import { agentCertRenewalController } from './agent-cert-renewal.js';
 import { ClusterIndex } from './cluster-index.js';

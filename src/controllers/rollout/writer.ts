@@ -3,7 +3,18 @@
  * overlay so the next reconcile sees it even before the watch does.
  */
 import type { KubeClient, KubeObject, ObjectRef } from '../../runtime/index.js';
-import type { RolloutInformers } from './world.js';
+
+type Trim = (o: KubeObject) => KubeObject;
+
+/**
+ * What the writer needs of the world: its trims and its overlay (the world implements it; the
+ * writer does not import the world, which imports the drivers' types, which import the writer).
+ */
+export interface WriteMemory {
+  readonly trims: { cluster: Trim; addOn: Trim; work: Trim; klusterletConfig: Trim };
+  remember(obj: KubeObject, transform: Trim): void;
+  forget(kind: string, namespace: string | undefined, name: string): void;
+}
 
 export interface RolloutWriter {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
@@ -12,7 +23,7 @@ export interface RolloutWriter {
   delete(ref: ObjectRef): Promise<boolean>;
 }
 
-export function rememberingWriter(client: KubeClient, world: RolloutInformers): RolloutWriter {
+export function rememberingWriter(client: KubeClient, world: WriteMemory): RolloutWriter {
   const remember = (obj: KubeObject) => {
     const trim =
       obj.kind === 'ManagedCluster'

@@ -11,7 +11,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../../src/api/agentrollout.js';
 import type { AgentRolloutStatus } from '../../../src/api/agentrollout-status.js';
 import { agentRolloutCrd } from '../../../src/api/agentrollout-crd.js';
-import { RESUME_ANNOTATION, ROLLBACK_ANNOTATION, rolloutRef } from '../../../src/cli/rollout-object.js';
+import { RESUME_ANNOTATION, ROLLBACK_ANNOTATION, rolloutRef } from '../../../src/api/agentrollout-object.js';
 import { KubeClient } from '../../../src/runtime/client/kube-client.js';
 import type { KubeObject } from '../../../src/runtime/client/types.js';
 import { REPO_ROOT, startControlPlane, type ControlPlane } from '../../harness/control-plane.js';

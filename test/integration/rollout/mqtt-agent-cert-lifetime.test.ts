@@ -16,7 +16,7 @@ import {
   ensureMqttTlsMaterial,
   issueMqttClientCertificate,
 } from '../../../src/controllers/maestro/tls/index.js';
-import { mosquittoAcl } from '../../../src/controllers/maestro/tls/mosquitto-acl.js';
+import { mosquittoAcl } from '../../../src/controllers/maestro/render/mosquitto-acl.js';
 import type { TlsKeyPair } from '../../../src/controllers/maestro/render/index.js';
 import { agentCertRenewalReconciler } from '../../../src/controllers/rollout/agent-cert-renewal.js';
 import { AGENT_WORK_NAME, maestroAgentWork } from '../../../src/controllers/rollout/drivers/maestro-agent.js';

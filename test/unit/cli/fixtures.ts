@@ -5,7 +5,7 @@ import {
   type GroupStatus,
   type StateCountsStatus,
 } from '../../../src/api/agentrollout-status.js';
-import type { CliRollout } from '../../../src/cli/rollout-object.js';
+import type { CliRollout } from '../../../src/api/agentrollout-object.js';
 
 /** Clusters by state, zero unless given. */
 export function counts(partial: Partial<StateCountsStatus> = {}): StateCountsStatus {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
-import { mosquittoAcl } from '../../../src/controllers/maestro/tls/mosquitto-acl.js';
+import { mosquittoAcl } from '../../../src/controllers/maestro/render/mosquitto-acl.js';
 import { mqttServerHostnames, renderMaestro } from '../../../src/controllers/maestro/render/index.js';
 import {
   decode,

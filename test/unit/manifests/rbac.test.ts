@@ -13,9 +13,9 @@ import { kustomizeResources, readRepoFile } from '../../../hack/bundle.js';
 import { CREATED_NAMESPACES, OPERATOR_NAMESPACE, REPO_ROOT } from '../../../hack/manifests.js';
 import { DEFAULT_OPERAND_NAMESPACE, maestroRbac } from '../../../src/controllers/maestro/rbac.js';
 import { PRUNABLE_KINDS } from '../../../src/controllers/maestro/render/index.js';
+import { RBAC_TABLES } from '../../../src/controllers/rbac.js';
 import {
   mergeRbacTables,
-  RBAC_TABLES,
   RbacTableError,
   type RbacTable,
   type Rule,

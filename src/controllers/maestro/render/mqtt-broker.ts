@@ -6,7 +6,7 @@
  */
 import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { stringify as stringifyYaml } from 'yaml';
-import { mosquittoAcl } from '../tls/mosquitto-acl.js';
+import { mosquittoAcl } from './mosquitto-acl.js';
 import { type RenderContext, requireImage } from './context.js';
 import { externalBrokerConfigYaml, serverTopics } from './external-secrets.js';
 import { labelsFor, selectors } from './labels.js';

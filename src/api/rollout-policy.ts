@@ -7,7 +7,7 @@
  * `validateRolloutPolicy` in `validate.ts`.
  */
 import { z } from 'zod';
-import { celRules, dnsLabel, goDuration, intOrPercent } from '../api/schema.js';
+import { celRules, dnsLabel, goDuration, intOrPercent } from './schema.js';
 
 /** `None`, `0`, or a Go duration: OCM's `progressDeadline`. */
 export const PROGRESS_DEADLINE_PATTERN = /^None$|^0$|^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;

@@ -4,10 +4,10 @@
  * spec the controller rejected; the status is read with the API's own schema.
  */
 import { z } from 'zod';
-import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND, approvalGrantSchema } from '../api/agentrollout.js';
-import { agentRolloutStatusSchema } from '../api/agentrollout-status.js';
+import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND, approvalGrantSchema } from './agentrollout.js';
+import { agentRolloutStatusSchema } from './agentrollout-status.js';
 
-export { RESUME_ANNOTATION, ROLLBACK_ANNOTATION } from '../api/agentrollout.js';
+export { RESUME_ANNOTATION, ROLLBACK_ANNOTATION } from './agentrollout.js';
 
 export const cliRolloutSchema = z.object({
   metadata: z.object({

@@ -3,7 +3,7 @@
  * the rollout and the time. The controller reads the annotations and `spec.approved` as its
  * reconciler documents (`src/controllers/rollout/reconcile.ts`).
  */
-import { RESUME_ANNOTATION, ROLLBACK_ANNOTATION, type CliRollout } from './rollout-object.js';
+import { RESUME_ANNOTATION, ROLLBACK_ANNOTATION, type CliRollout } from './agentrollout-object.js';
 
 /** Sets `spec.paused`: the controller starts no new cluster; clusters in flight are still tracked. */
 export function pausePatch(): { spec: { paused: true } } {
