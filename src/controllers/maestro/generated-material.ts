@@ -24,7 +24,7 @@ import {
   ensureMqttTlsMaterial,
   GeneratedSecretError,
   TlsMaterialError,
-} from './tls/index.js';
+} from '../../tls/index.js';
 
 /** The decoded data of a Secret in the cache, or undefined. */
 function secretData(secrets: Informer<SecretObject>, namespace: string, name: string) {

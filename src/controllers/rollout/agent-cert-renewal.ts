@@ -14,7 +14,7 @@ import {
   type KubeObject,
   type Logger,
 } from '../../runtime/index.js';
-import { renewalTime } from '../maestro/tls/certificates.js';
+import { renewalTime } from '../../tls/certificates.js';
 import {
   AGENT_CERT_VALIDITY_ANNOTATION,
   AGENT_WORK_NAME,

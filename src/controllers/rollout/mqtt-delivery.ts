@@ -5,7 +5,7 @@
  * consumers. An external broker brings its own agent credentials, which the operator can't issue.
  */
 import { MAESTRO_API_VERSION, MAESTRO_KIND, MAESTRO_SINGLETON_NAME } from '../../api/maestro.js';
-import { issueMqttClientCertificate } from '../maestro/tls/index.js';
+import { issueMqttClientCertificate } from '../../tls/index.js';
 import { names } from '../maestro/render/index.js';
 import type { KubeClient, KubeObject } from '../../runtime/index.js';
 import type { MqttDelivery } from './drivers/transport.js';

@@ -25,7 +25,7 @@ import {
   ensureDbCredentials,
   ensureDbTlsMaterial,
   ensureMqttTlsMaterial,
-} from '../../../src/controllers/maestro/tls/index.js';
+} from '../../../src/tls/index.js';
 import type { PlainObject } from '../../harness/maestro-process.js';
 
 /** The operator's environment as a Deployment would set it. */

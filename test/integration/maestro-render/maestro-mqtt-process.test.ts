@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
 import type { RenderInput } from '../../../src/controllers/maestro/render/index.js';
-import { issueMqttClientCertificate } from '../../../src/controllers/maestro/tls/index.js';
+import { issueMqttClientCertificate } from '../../../src/tls/index.js';
 import { consistently, eventually } from '../../harness/eventually.js';
 import {
   findObject,

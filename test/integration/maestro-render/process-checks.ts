@@ -4,7 +4,7 @@
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { expect } from '@jest/globals';
-import { createCa, issueClientCertificate } from '../../../src/controllers/maestro/tls/certificates.js';
+import { createCa, issueClientCertificate } from '../../../src/tls/certificates.js';
 import { eventually } from '../../harness/eventually.js';
 import type { Postgres } from '../../harness/postgres.js';
 import {

@@ -15,7 +15,7 @@ import { mosquittoConf } from '../../../src/controllers/maestro/render/mqtt-brok
 import {
   ensureMqttTlsMaterial,
   issueMqttClientCertificate,
-} from '../../../src/controllers/maestro/tls/index.js';
+} from '../../../src/tls/index.js';
 import { mosquittoAcl } from '../../../src/controllers/maestro/render/mosquitto-acl.js';
 import type { TlsKeyPair } from '../../../src/controllers/maestro/render/index.js';
 import { agentCertRenewalReconciler } from '../../../src/controllers/rollout/agent-cert-renewal.js';

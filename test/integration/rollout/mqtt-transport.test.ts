@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
-import { createCa } from '../../../src/controllers/maestro/tls/certificates.js';
+import { createCa } from '../../../src/tls/certificates.js';
 import { MANAGED_CLUSTER_API_VERSION, MANIFEST_WORK_API_VERSION } from '../../../src/api/upstream/ocm.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';

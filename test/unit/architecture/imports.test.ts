@@ -2,7 +2,8 @@
  * The import graph of `src/`: no cycles (type-only imports included: they still tie the files'
  * meaning together), and no arrow from a lower layer up to a higher one. Layers, lowest first:
  * schemas (`api`); pure cores (`rollout` planner, Maestro `render`, the console's contract);
- * the runtime (`runtime`, `kube`, `rbac`); controllers and the console server; entry points.
+ * the runtime (`runtime`, `kube`, `rbac`, and `tls`: the key material both controllers issue);
+ * controllers and the console server; entry points.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,6 +20,7 @@ const LAYERS: [prefix: string, layer: number][] = [
   ['runtime/', 2],
   ['kube/', 2],
   ['rbac/', 2],
+  ['tls/', 2],
   ['controllers/', 3],
   ['console/', 3],
   ['cli/', 4],

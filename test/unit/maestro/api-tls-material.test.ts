@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { apiServerHostnames } from '../../../src/controllers/maestro/render/index.js';
-import { ensureApiTlsMaterial, TlsMaterialError } from '../../../src/controllers/maestro/tls/index.js';
+import { ensureApiTlsMaterial, TlsMaterialError } from '../../../src/tls/index.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,7 +57,7 @@ describe('ensureApiTlsMaterial', () => {
   });
 
   it('reissues a client certificate that lacks the group', async () => {
-    const { issueClientCertificate } = await import('../../../src/controllers/maestro/tls/certificates.js');
+    const { issueClientCertificate } = await import('../../../src/tls/certificates.js');
     const noGroup = await issueClientCertificate(ca, 'maestro-grpc-client', { now: NOW });
     const again = await ensureApiTlsMaterial(
       { ...secrets(), grpcClient: { 'tls.crt': noGroup.cert, 'tls.key': noGroup.key } },

@@ -10,7 +10,7 @@ import {
   renderMaestro,
   type RenderResult,
 } from '../../../src/controllers/maestro/render/index.js';
-import { ensureDbTlsMaterial, TlsMaterialError } from '../../../src/controllers/maestro/tls/index.js';
+import { ensureDbTlsMaterial, TlsMaterialError } from '../../../src/tls/index.js';
 import { FAKE_DB_TLS, find, renderInput } from './fixtures.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');

@@ -9,7 +9,7 @@ import {
   issueMqttClientCertificate,
   leafNeedsIssue,
   TlsMaterialError,
-} from '../../../src/controllers/maestro/tls/index.js';
+} from '../../../src/tls/index.js';
 import { mqttServerHostnames } from '../../../src/controllers/maestro/render/index.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');

@@ -11,8 +11,8 @@ import {
   maestroAgentWork,
   parseCertValidityRecord,
 } from '../../../src/controllers/rollout/drivers/maestro-agent.js';
-import { createCa, renewalTime } from '../../../src/controllers/maestro/tls/certificates.js';
-import { issueMqttClientCertificate } from '../../../src/controllers/maestro/tls/index.js';
+import { createCa, renewalTime } from '../../../src/tls/certificates.js';
+import { issueMqttClientCertificate } from '../../../src/tls/index.js';
 import type { KubeClient, KubeObject, Logger } from '../../../src/runtime/index.js';
 import type { RolloutInformers } from '../../../src/controllers/rollout/world.js';
 

@@ -13,7 +13,7 @@
  * same MQTT client id, each disconnecting the other.
  */
 import { MANIFEST_WORK_API_VERSION } from '../../../api/upstream/ocm.js';
-import { certificateValidity } from '../../maestro/tls/certificates.js';
+import { certificateValidity } from '../../../tls/certificates.js';
 import type { KubeObject } from '../../../runtime/index.js';
 import { containerSecurityContext, podSecurityContext } from '../../maestro/render/index.js';
 import { AGENT_NAMESPACE } from './observer-work.js';

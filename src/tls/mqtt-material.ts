@@ -3,8 +3,8 @@
  * replaced (agents' certificates chain to it); leaves are reissued from it when missing, expiring,
  * or no longer matching (e.g. a new Route host).
  */
-import { MQTT_SERVER_IDENTITY } from '../render/names.js';
-import type { MqttTlsMaterial, TlsKeyPair } from '../render/types.js';
+import { MQTT_SERVER_IDENTITY } from '../controllers/maestro/render/names.js';
+import type { MqttTlsMaterial, TlsKeyPair } from '../controllers/maestro/render/types.js';
 import {
   AGENT_CERT_VALIDITY_DAYS,
   assertUsableCa,

@@ -5,9 +5,9 @@
  * ACL matches).
  */
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import type { TlsKeyPair } from '../render/types.js';
+import type { TlsKeyPair } from '../controllers/maestro/render/types.js';
 import { defaultRandomBytes, type TlsDeps } from './random.js';
-import { webcrypto, x509 } from '../../../runtime/x509.js';
+import { webcrypto, x509 } from '../runtime/x509.js';
 
 const EC_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;

@@ -3,8 +3,8 @@
  * (user/name `maestro`, a 16-character password) is reused as is, so a hub that ran MCE's
  * maestro-preview keeps its data.
  */
-import { EMBEDDED_DB_NAME, EMBEDDED_DB_USER } from '../render/names.js';
-import type { DbCredentials } from '../render/types.js';
+import { EMBEDDED_DB_NAME, EMBEDDED_DB_USER } from '../controllers/maestro/render/names.js';
+import type { DbCredentials } from '../controllers/maestro/render/types.js';
 import { defaultRandomBytes, type RandomBytes } from './random.js';
 
 /** Bytes of entropy in a generated password: 256 bits, 43 base64url characters. */

@@ -14,7 +14,6 @@ export {
 export type { LeafExpectation } from './certificates.js';
 export { ensureMqttTlsMaterial, issueMqttClientCertificate } from './mqtt-material.js';
 export type { ExistingMqttSecrets, MqttMaterialResult } from './mqtt-material.js';
-export { mosquittoAcl } from '../render/mosquitto-acl.js';
 export type { RandomBytes, TlsDeps } from './random.js';
 export { DB_CA_COMMON_NAME, ensureDbTlsMaterial } from './db-tls-material.js';
 export type { DbTlsMaterialResult, ExistingDbTlsSecrets } from './db-tls-material.js';

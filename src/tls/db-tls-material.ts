@@ -4,7 +4,7 @@
  * once and never replaced, since Maestro and the conductor trust it; PostgreSQL's serving
  * certificate is reissued from it when missing, expiring, or no longer matching its host names.
  */
-import type { DbTlsMaterial, TlsKeyPair } from '../render/types.js';
+import type { DbTlsMaterial, TlsKeyPair } from '../controllers/maestro/render/types.js';
 import {
   assertUsableCa,
   createCa,

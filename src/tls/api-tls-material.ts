@@ -9,8 +9,12 @@
  *   group `maestro-grpc-clients` (Maestro takes the user from the CN and the groups from O).
  */
 import { X509Certificate as X509 } from 'node:crypto';
-import { API_CA_COMMON_NAME, GRPC_CLIENT_GROUP, GRPC_CLIENT_IDENTITY } from '../render/names.js';
-import type { ApiTlsMaterial, TlsKeyPair } from '../render/types.js';
+import {
+  API_CA_COMMON_NAME,
+  GRPC_CLIENT_GROUP,
+  GRPC_CLIENT_IDENTITY,
+} from '../controllers/maestro/render/names.js';
+import type { ApiTlsMaterial, TlsKeyPair } from '../controllers/maestro/render/types.js';
 import {
   assertUsableCa,
   createCa,
