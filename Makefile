@@ -25,12 +25,16 @@ lint: $(NPM_DEPS) ## Type-check, eslint and prettier.
 	npx tsc -p tsconfig.json --noEmit
 	npx eslint .
 	npx prettier --check .
+	@bash hack/ensure-deps.sh console
+	@echo "console/: strict type-check (its own tsconfig)"
+	npm --prefix console run lint
 
 .PHONY: test
 test: ## Run every test: lint, unit, integration and e2e (installs what it needs).
 	@bash hack/ensure-deps.sh
 	$(MAKE) lint
 	npm run test:unit
+	npm --prefix console test
 	# --forceExit: a test that times out can leave its own polling loop running; the run must end
 	# with its verdict all the same (every child process dies with jest through its guard).
 	npm run test:integration -- --runInBand --forceExit

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'olm-bundle/', 'config/', 'crds/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'olm-bundle/', 'config/', 'crds/', 'console/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

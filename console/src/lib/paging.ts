@@ -1,0 +1,46 @@
+/** Loads every page of a region's cluster list, following `continue`. */
+import { clusterListSchema, DEFAULT_PAGE_SIZE, PATHS, type ClusterSummary } from './contract';
+import { ApiFailure, request, type RequestOptions } from './http';
+
+/** A bound on the loop: 1,000 pages of 500 is 500,000 clusters, far above one hub. */
+const MAX_PAGES = 1000;
+
+export interface PageRequest {
+  limit: number;
+  continueToken?: string;
+}
+
+export function clustersPath({ limit, continueToken }: PageRequest, labelSelector?: string): string {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (continueToken) query.set('continue', continueToken);
+  if (labelSelector) query.set('labelSelector', labelSelector);
+  return `${PATHS.clusters}?${query.toString()}`;
+}
+
+export async function loadAllClusters(
+  base: string,
+  options: Omit<RequestOptions, 'method' | 'body'> & {
+    pageSize?: number;
+    onPage?: (loaded: number, total: number) => void;
+  } = {},
+): Promise<ClusterSummary[]> {
+  const items: ClusterSummary[] = [];
+  const seenTokens = new Set<string>();
+  let continueToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const list = await request(
+      base,
+      clustersPath({ limit: options.pageSize ?? DEFAULT_PAGE_SIZE, continueToken }),
+      clusterListSchema,
+      options,
+    );
+    items.push(...list.items);
+    options.onPage?.(items.length, list.total);
+    if (!list.continue) return items;
+    if (seenTokens.has(list.continue))
+      throw new ApiFailure('parse', 'the server repeated a continue token; paging stopped');
+    seenTokens.add(list.continue);
+    continueToken = list.continue;
+  }
+  throw new ApiFailure('parse', `more than ${MAX_PAGES} pages; paging stopped`);
+}

@@ -1,0 +1,292 @@
+import {
+  Alert,
+  Flex,
+  FlexItem,
+  FormGroup,
+  FormSelect,
+  FormSelectOption,
+  Label,
+  PageSection,
+  TextInput,
+  Title,
+  Content,
+} from '@patternfly/react-core';
+import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
+import { useMemo, useRef, useState } from 'react';
+import { RegionStatusLabel } from '../components/RegionStatusLabel';
+import { cellStyle, ROW_HEIGHT, VirtualTable } from '../components/VirtualRows';
+import { useStore } from '../hooks';
+import {
+  ALL,
+  filterClusters,
+  mergeSortedRuns,
+  regionRows,
+  noFilters,
+  parseLabelFilter,
+  sortRows,
+  STATUS_FILTERS,
+  statusOf,
+  transportsOf,
+  type ClusterFilters,
+  type ClusterRow,
+  type SortKey,
+  type StatusFilter,
+} from '../lib/merge';
+import { routeHref } from '../lib/router';
+import { regionName } from '../lib/store';
+
+// Kept for the page's life so going to a detail and back keeps the filters (memory only).
+let rememberedFilters: ClusterFilters = noFilters();
+let rememberedSort: { key: SortKey; direction: 'asc' | 'desc' } = { key: 'name', direction: 'asc' };
+
+/** Back to no filters and name order (tests mount the page many times in one module). */
+export function resetClusterView(): void {
+  rememberedFilters = noFilters();
+  rememberedSort = { key: 'name', direction: 'asc' };
+}
+
+const COLUMNS: { key: SortKey | undefined; title: string }[] = [
+  { key: 'name', title: 'Name' },
+  { key: 'region', title: 'Region' },
+  { key: 'clusterSet', title: 'Cluster set' },
+  { key: 'status', title: 'Status' },
+  { key: 'kubernetesVersion', title: 'Kubernetes' },
+  { key: 'klusterletVersion', title: 'Klusterlet' },
+  { key: 'transport', title: 'Transport' },
+  { key: undefined, title: 'Add-ons' },
+];
+
+const STATUS_COLOR = { Available: 'green', Unavailable: 'red', Unknown: 'grey' } as const;
+
+export function ClustersPage() {
+  const { store, version } = useStore();
+  const [filters, setFiltersState] = useState<ClusterFilters>(rememberedFilters);
+  const [sort, setSortState] = useState(rememberedSort);
+  const setFilters = (next: Partial<ClusterFilters>) => {
+    rememberedFilters = { ...filters, ...next };
+    setFiltersState(rememberedFilters);
+  };
+  const setSort = (next: typeof sort) => {
+    rememberedSort = next;
+    setSortState(next);
+  };
+
+  const regionNames = store.regions.map((r) => regionName(r));
+  // Recomputed when the store changes (throttled), not per render. Each region's sorted rows are
+  // cached by its revision, and merging sorted runs is linear.
+  const cache = useRef(new Map<number, { revision: number; name: string; rows: ClusterRow[] }>());
+  const merged = useMemo(() => {
+    const runs = store.regions.map((r) => {
+      const name = regionName(r);
+      const hit = cache.current.get(r.id);
+      if (hit && hit.revision === r.revision && hit.name === name) return hit.rows;
+      const rows = regionRows(name, r.data.clusters.values());
+      cache.current.set(r.id, { revision: r.revision, name, rows });
+      return rows;
+    });
+    return mergeSortedRuns(runs);
+    // `version` says when the (mutable) store changed.
+  }, [store, version]);
+  const view = useMemo(
+    () => filterClusters(merged, filters, regionNames),
+    [merged, filters, regionNames.join('\n')],
+  );
+  const sorted = useMemo(
+    () =>
+      sort.key === 'name' && sort.direction === 'asc'
+        ? view.rows
+        : sortRows(view.rows, sort.key, sort.direction),
+    [view, sort],
+  );
+  const labelError = useMemo(() => {
+    const parsed = parseLabelFilter(filters.label);
+    return 'error' in parsed ? parsed.error : undefined;
+  }, [filters.label]);
+
+  const sortParams = (index: number, key: SortKey): ThProps['sort'] => ({
+    sortBy: { index: COLUMNS.findIndex((c) => c.key === sort.key), direction: sort.direction },
+    onSort: (_e, _i, direction) => setSort({ key, direction }),
+    columnIndex: index,
+  });
+
+  const problems = store.regions.filter(
+    (r) => r.status === 'Unreachable' || r.status === 'Unauthorized' || (r.error && r.token !== undefined),
+  );
+
+  return (
+    <>
+      <PageSection>
+        <Title headingLevel="h1">Clusters</Title>
+        <Content component="p">
+          All signed-in regions merged; each region's data comes straight from its hub and is kept only in
+          this tab's memory.
+        </Content>
+      </PageSection>
+      <PageSection>
+        {problems.map((r) => (
+          <Alert
+            key={r.id}
+            variant={r.status === 'Unauthorized' ? 'danger' : 'warning'}
+            isInline
+            title={`${regionName(r)}: ${r.status}`}
+            data-testid={`region-error-${regionName(r)}`}
+            style={{ marginBottom: 8 }}
+          >
+            {r.error ?? ''}
+            {r.status === 'Unreachable' && r.data.clusters.size > 0
+              ? ` — showing the ${r.data.clusters.size} clusters last loaded; retrying.`
+              : ''}
+          </Alert>
+        ))}
+        <Flex
+          spaceItems={{ default: 'spaceItemsMd' }}
+          alignItems={{ default: 'alignItemsCenter' }}
+          style={{ marginBottom: 12 }}
+        >
+          <FlexItem>
+            <strong>Total </strong>
+            <Label color="blue" data-testid="cluster-count-total">
+              {sorted.length}
+            </Label>
+          </FlexItem>
+          {store.regions.map((r) => (
+            <FlexItem key={r.id}>
+              <span>{regionName(r)} </span>
+              <Label data-testid={`cluster-count-${regionName(r)}`}>
+                {view.perRegion[regionName(r)] ?? 0}
+              </Label>{' '}
+              {r.status !== 'Signed in' && <RegionStatusLabel status={r.status} />}
+            </FlexItem>
+          ))}
+        </Flex>
+        <Flex spaceItems={{ default: 'spaceItemsSm' }} style={{ marginBottom: 12 }}>
+          <FormGroup label="Region" fieldId="filter-region">
+            <FormSelect
+              id="filter-region"
+              data-testid="filter-region"
+              value={filters.region}
+              onChange={(_e, v) => setFilters({ region: v })}
+              aria-label="Region"
+            >
+              <FormSelectOption value={ALL} label="All" />
+              {[...new Set(regionNames)].map((n) => (
+                <FormSelectOption key={n} value={n} label={n} />
+              ))}
+            </FormSelect>
+          </FormGroup>
+          <FormGroup label="Name" fieldId="filter-name">
+            <TextInput
+              id="filter-name"
+              data-testid="filter-name"
+              value={filters.name}
+              onChange={(_e, v) => setFilters({ name: v })}
+              placeholder="contains"
+            />
+          </FormGroup>
+          <FormGroup label="Label" fieldId="filter-label">
+            <TextInput
+              id="filter-label"
+              data-testid="filter-label"
+              value={filters.label}
+              onChange={(_e, v) => setFilters({ label: v })}
+              placeholder="key=value, key!=value, key"
+              validated={labelError ? 'error' : 'default'}
+              title={labelError}
+            />
+          </FormGroup>
+          <FormGroup label="Status" fieldId="filter-status">
+            <FormSelect
+              id="filter-status"
+              data-testid="filter-status"
+              value={filters.status}
+              onChange={(_e, v) => setFilters({ status: v as StatusFilter })}
+              aria-label="Status"
+            >
+              {STATUS_FILTERS.map((s) => (
+                <FormSelectOption key={s} value={s} label={s} />
+              ))}
+            </FormSelect>
+          </FormGroup>
+          <FormGroup label="Version" fieldId="filter-version">
+            <TextInput
+              id="filter-version"
+              data-testid="filter-version"
+              value={filters.version}
+              onChange={(_e, v) => setFilters({ version: v })}
+              placeholder="Kubernetes or klusterlet"
+            />
+          </FormGroup>
+          <FormGroup label="Transport" fieldId="filter-transport">
+            <FormSelect
+              id="filter-transport"
+              data-testid="filter-transport"
+              value={filters.transport}
+              onChange={(_e, v) => setFilters({ transport: v })}
+              aria-label="Transport"
+            >
+              <FormSelectOption value={ALL} label="All" />
+              {transportsOf(merged).map((t) => (
+                <FormSelectOption key={t} value={t} label={t} />
+              ))}
+            </FormSelect>
+          </FormGroup>
+        </Flex>
+        <VirtualTable
+          ariaLabel="Clusters"
+          testId="cluster-table"
+          rows={sorted}
+          columns={COLUMNS.length}
+          header={
+            <Tr>
+              {COLUMNS.map((c, i) => (
+                <Th key={c.title} modifier="nowrap" sort={c.key ? sortParams(i, c.key) : undefined}>
+                  {c.title}
+                </Th>
+              ))}
+            </Tr>
+          }
+          renderRow={(row) => <ClusterTableRow key={`${row.region}/${row.cluster.name}`} row={row} />}
+        />
+      </PageSection>
+    </>
+  );
+}
+
+function ClusterTableRow({ row }: { row: ClusterRow }) {
+  const c = row.cluster;
+  const status = statusOf(c);
+  const addOns = c.addOns.map((a) => `${a.name}${a.version ? ` ${a.version}` : ''}`).join(', ');
+  return (
+    <Tr data-testid="cluster-row" data-cluster={`${row.region}/${c.name}`} style={{ height: ROW_HEIGHT }}>
+      <Td dataLabel="Name" style={cellStyle}>
+        <a href={routeHref({ page: 'cluster', region: row.region, name: c.name })} data-testid="cluster-link">
+          {c.name}
+        </a>
+      </Td>
+      <Td dataLabel="Region" style={cellStyle}>
+        {row.region}
+      </Td>
+      <Td dataLabel="Cluster set" style={cellStyle}>
+        {c.clusterSet ?? ''}
+      </Td>
+      <Td dataLabel="Status" style={cellStyle}>
+        <Label isCompact color={STATUS_COLOR[status]}>
+          {status}
+        </Label>
+        {!c.joined ? ' not joined' : ''}
+      </Td>
+      <Td dataLabel="Kubernetes" style={cellStyle}>
+        {c.kubernetesVersion ?? ''}
+      </Td>
+      <Td dataLabel="Klusterlet" style={cellStyle}>
+        {c.klusterletVersion ?? ''}
+      </Td>
+      <Td dataLabel="Transport" style={cellStyle}>
+        {c.transport ?? ''}
+      </Td>
+      <Td dataLabel="Add-ons" style={cellStyle} title={addOns}>
+        {addOns}
+      </Td>
+    </Tr>
+  );
+}
