@@ -24,7 +24,11 @@ export const HIVE_API_VERSION = 'hive.openshift.io/v1';
 export const AUTO_IMPORT_SECRET = 'auto-import-secret';
 /** How often the import controller retries with the auto-import Secret (the ACM console's value). */
 export const AUTO_IMPORT_RETRY = '5';
-/** The label OCM's registration hub puts on every ManagedCluster with its own name. */
+/**
+ * The label holding a ManagedCluster's own name: ACM's cluster-info controller sets it on every
+ * cluster, and the console's import sets it; a plain OCM hub does not, so there a Placement over
+ * picked clusters selects only clusters labelled this way (docs/console.md says so).
+ */
 export const CLUSTER_NAME_LABEL = 'name';
 /** Label on what the console wrote, so an administrator can find it. */
 export const CREATED_BY_LABEL = 'console.maestro.multicluster.openshift.io/created-by';
@@ -106,6 +110,7 @@ export function importObjects(req: ImportClusterRequest): {
 } {
   const labels = {
     ...(req.labels ?? {}),
+    [CLUSTER_NAME_LABEL]: req.name,
     ...(req.clusterSet ? { [CLUSTER_SET_LABEL]: req.clusterSet } : {}),
   };
   return {

@@ -47,7 +47,7 @@ describe('importObjects', () => {
       importClusterRequestSchema.parse({ name: 'x', clusterSet: 'blue', server: 'https://api.x:6443', token: 't' }),
     );
     expect(byToken.cluster).toMatchObject({
-      metadata: { name: 'x', labels: { 'cluster.open-cluster-management.io/clusterset': 'blue' } },
+      metadata: { name: 'x', labels: { name: 'x', 'cluster.open-cluster-management.io/clusterset': 'blue' } },
       spec: { hubAcceptsClient: true },
     });
     expect(byToken.secret).toMatchObject({
