@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { backoffDelay, realClock, sleep, type Clock } from './clock.js';
 import { errorSummary, isGone, isNotServed } from './client/errors.js';
 import type { KubeClient } from './client/kube-client.js';
-import { objectKey, type KubeObject } from './client/types.js';
+import { keyOf, objectKey, type KubeObject } from './client/types.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Store, type IndexFunc } from './store.js';
 
@@ -132,7 +132,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
-    return this.store.get(namespace ? `${namespace}/${name}` : name);
+    return this.store.get(keyOf(namespace, name));
   }
 
   getByKey(key: string): T | undefined {

@@ -20,7 +20,7 @@ import { disallowedImages } from '../../api/agentrollout-admission.js';
 import type { AgentRolloutStatus } from '../../api/agentrollout-status.js';
 import { AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
 import type { ClusterManagementAddOn, PlacementDecision } from '../../api/upstream/ocm.js';
-import type { KubeObject } from '../../runtime/index.js';
+import { objectKey, type KubeObject } from '../../runtime/index.js';
 import type { RolloutPolicy } from '../../rollout/index.js';
 import { placementClusters } from './placement-clusters.js';
 import { resolvePolicy } from './policy.js';
@@ -171,7 +171,7 @@ export class SpecCache {
   private readonly entries = new Map<string, { version: string; compiled: Compiled }>();
 
   compile(obj: AgentRolloutObject, cma: (name: string) => ClusterManagementAddOn | undefined): Compiled {
-    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    const key = objectKey(obj);
     const addOn = addOnName(obj.spec);
     const version = `${obj.metadata.generation ?? obj.metadata.resourceVersion}|${addOn ? (cma(addOn)?.metadata.resourceVersion ?? '') : ''}`;
     const hit = this.entries.get(key);

@@ -11,7 +11,7 @@ import {
   type AgentRolloutMembershipSpec,
 } from '../../api/agentrollout-membership.js';
 import { PLANE_ANNOTATION } from '../../kube/planes.js';
-import type { KubeClient, KubeObject } from '../../runtime/index.js';
+import { objectKey, type KubeClient, type KubeObject } from '../../runtime/index.js';
 import type { Membership } from '../../rollout/index.js';
 import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';
 import { appendMembers, decodeMembers, encodeMembers, type MemberLine } from './membership.js';
@@ -43,7 +43,7 @@ export class MembershipCache {
     const members = new Map<string, Membership>();
     const lines: MemberLine[][] = [];
     for (const cm of chunks) {
-      const key = `${cm.metadata.namespace}/${cm.metadata.name}`;
+      const key = objectKey(cm);
       const rv = cm.metadata.resourceVersion ?? '';
       let entry = this.decoded.get(key);
       if (!entry || entry.rv !== rv) {

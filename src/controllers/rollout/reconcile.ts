@@ -25,12 +25,13 @@ import { DEFAULT_ALLOWED_IMAGE_REGISTRIES } from '../../api/agentrollout-admissi
 import type { AgentRolloutStatus } from '../../api/agentrollout-status.js';
 import { AgentRolloutReason as R } from '../../api/agentrollout-conditions.js';
 import type { ClusterManagementAddOn } from '../../api/upstream/ocm.js';
-import type {
-  EventRecorder,
-  KubeClient,
-  Logger,
-  ReconcileRequest,
-  ReconcileResult,
+import {
+  objectKey,
+  type EventRecorder,
+  type KubeClient,
+  type Logger,
+  type ReconcileRequest,
+  type ReconcileResult,
 } from '../../runtime/index.js';
 import { planRollout, type ApprovalGrant, type RolloutPlan } from '../../rollout/index.js';
 import {
@@ -314,7 +315,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
   function otherRollouts(me: string): RolloutSummaryForConflicts[] {
     const out: RolloutSummaryForConflicts[] = [];
     for (const o of world.rollouts.list() as AgentRolloutObject[]) {
-      const key = `${o.metadata.namespace}/${o.metadata.name}`;
+      const key = objectKey(o);
       const spec = key === me ? undefined : specs.spec(o, cma);
       if (spec) out.push(summaryOf(o, spec.target, deps.clusterIndex.clustersOf(key), o.status));
     }
@@ -357,7 +358,7 @@ function summaryOf(
   status: AgentRolloutStatus | undefined,
 ): RolloutSummaryForConflicts {
   return {
-    key: `${obj.metadata.namespace}/${obj.metadata.name}`,
+    key: objectKey(obj),
     createdAt: obj.metadata.creationTimestamp ?? '',
     target,
     active: !isTerminalPhase(status?.phase),

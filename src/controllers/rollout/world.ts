@@ -39,6 +39,7 @@ import {
   compareResourceVersions,
   dropManagedFields,
   Informer,
+  keyOf,
   objectKey,
   StringInterner,
   type KubeClient,
@@ -195,7 +196,7 @@ export class RolloutInformers implements RolloutWorld {
 
   /** Records that we deleted an object, until the watch catches up. */
   forget(kind: string, namespace: string | undefined, name: string): void {
-    this.overlay.set(`${kind}/${namespace ? `${namespace}/${name}` : name}`, null);
+    this.overlay.set(`${kind}/${keyOf(namespace, name)}`, null);
   }
 
   private read<T>(inf: Informer, kind: string, ns: string | undefined, name: string): T | undefined {

@@ -117,7 +117,11 @@ export const FIELD_MANAGER = 'mce-maestro-operator';
 
 /** `namespace/name` for namespaced objects, `name` for cluster-scoped ones (client-go's key). */
 export function objectKey(obj: { metadata: ObjectMeta }): string {
-  const { namespace, name } = obj.metadata;
+  return keyOf(obj.metadata.namespace, obj.metadata.name);
+}
+
+/** The key of `objectKey` from its parts: the one place an object key is spelled. */
+export function keyOf(namespace: string | undefined, name: string | undefined): string {
   return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
 }
 
