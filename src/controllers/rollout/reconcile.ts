@@ -170,7 +170,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       ? klusterletDriver({ target: a.spec.target.klusterlet, hubImages: hub, hubVersion: world.hubVersion() })
       : a.spec.target.addOn
         ? addOnDriver(a.spec.target.addOn)
-        : await transportDriverFor(a.spec.target.transport?.type ?? 'kube', data, deps.control);
+        : await transportDriverFor(a.spec.target.transport?.type ?? 'kube', data, deps.control, now);
     const ctx: DriverContext = {
       rollout: { namespace, name, key, revision: a.revision, spec: a.spec },
       world,
@@ -340,14 +340,16 @@ function withRollbackRequest(
   return memo;
 }
 
+/** The transport driver; MQTT agents' first certificates are issued on the controller's clock. */
 async function transportDriverFor(
   target: TransportTarget,
   data: KubeClient,
   control: KubeClient,
+  now: () => number,
 ): Promise<TargetDriver> {
   if (target !== 'mqtt')
     return transportDriver({ target, hubProblems: () => transportHubProblems(target, data) });
-  const mqtt = await resolveMqttDelivery(data, control, process.env);
+  const mqtt = await resolveMqttDelivery(data, control, process.env, now);
   return transportDriver({ target, hubProblems: async () => mqtt.problems, mqtt: mqtt.delivery });
 }
 
