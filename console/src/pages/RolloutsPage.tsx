@@ -157,42 +157,45 @@ export function RolloutsPage() {
                           aria-label={`${key} progress`}
                         />
                       </Td>
-                      <Td isActionCell style={{ whiteSpace: 'nowrap' }}>
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          data-testid="rollout-pause"
-                          onClick={() => void act(region, rollout, 'pause')}
-                        >
-                          Pause
-                        </Button>{' '}
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          data-testid="rollout-resume"
-                          onClick={() => void act(region, rollout, 'resume')}
-                        >
-                          Resume
-                        </Button>{' '}
-                        <Button
-                          size="sm"
-                          variant="primary"
-                          data-testid="rollout-approve"
-                          isDisabled={waiting === undefined}
-                          onClick={() =>
-                            waiting !== undefined && void act(region, rollout, 'approve', waiting)
-                          }
-                        >
-                          {waiting !== undefined ? `Approve ${waiting || 'group'}` : 'Approve'}
-                        </Button>{' '}
-                        <Button
-                          size="sm"
-                          variant="danger"
-                          data-testid="rollout-rollback"
-                          onClick={() => void act(region, rollout, 'rollback')}
-                        >
-                          Roll back
-                        </Button>
+                      <Td isActionCell>
+                        {/* The four actions wrap two by two on narrow screens instead of overflowing. */}
+                        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4, minWidth: 150 }}>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            data-testid="rollout-pause"
+                            onClick={() => void act(region, rollout, 'pause')}
+                          >
+                            Pause
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            data-testid="rollout-resume"
+                            onClick={() => void act(region, rollout, 'resume')}
+                          >
+                            Resume
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="primary"
+                            data-testid="rollout-approve"
+                            isDisabled={waiting === undefined}
+                            onClick={() =>
+                              waiting !== undefined && void act(region, rollout, 'approve', waiting)
+                            }
+                          >
+                            {waiting !== undefined ? `Approve ${waiting || 'group'}` : 'Approve'}
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant="danger"
+                            data-testid="rollout-rollback"
+                            onClick={() => void act(region, rollout, 'rollback')}
+                          >
+                            Roll back
+                          </Button>
+                        </div>
                       </Td>
                     </Tr>
                     <Tr data-testid="rollout-groups" data-rollout={key}>
