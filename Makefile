@@ -45,13 +45,13 @@ test-unit: $(NPM_DEPS) ## Unit tests only.
 
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures (JSON: make bench BENCH_ARGS=--json).
-	@bash hack/ensure-deps.sh npm control-plane ocm
+	@bash hack/ensure-deps.sh npm console browser control-plane ocm
 	npx tsc -p tsconfig.build.json
 	node --expose-gc --import tsx test/bench/run.ts $(BENCH_ARGS)
 
 .PHONY: demo
-demo: ## The main job on an embedded local control plane (unattended: make demo DEMO_ARGS=--headless).
-	@bash hack/ensure-deps.sh npm control-plane ocm
+demo: ## The main job, then the regional console (unattended: DEMO_ARGS=--headless; only the console: --console).
+	@bash hack/ensure-deps.sh npm console browser control-plane hive ocm
 	$(TSX) test/e2e/demo.ts $(DEMO_ARGS)
 
 .PHONY: run
