@@ -109,6 +109,11 @@ export interface Region extends RegionInfo {
   running: boolean;
   /** One HTTPS request to this region's console, verifying its certificate against `consoleCa`. */
   consoleRequest(path: string, init?: ConsoleRequestInit): Promise<ConsoleResponse>;
+  /**
+   * One HTTPS request to this region's kube-apiserver, verifying its CA: what the API server
+   * itself answers a user's token, to compare the console's answers with.
+   */
+  kubeRequest(path: string, init?: ConsoleRequestInit): Promise<ConsoleResponse>;
 }
 
 export interface ConsoleRequestInit {
@@ -361,6 +366,7 @@ async function startRegionPlane(
     operatorLog: join(cp.dir, 'operator.log'),
     running: true,
     consoleRequest: (path, init) => httpsRequest(`${consoleUrl}${path}`, pki.caCert, init),
+    kubeRequest: (path, init) => httpsRequest(`${cp.server}${path}`, cp.caCert, init),
   };
 }
 
@@ -385,6 +391,20 @@ function httpsRequest(url: string, ca: string, init: ConsoleRequestInit = {}): P
     req.on('timeout', () => req.destroy(new Error(`${url}: timeout`)));
     req.on('error', reject);
     req.end(init.body);
+  });
+}
+
+/** POSTs a JSON body to the region's kube-apiserver as the user of `token`. */
+export function postAsUser(
+  region: Region,
+  path: string,
+  token: string,
+  body: object,
+): Promise<ConsoleResponse> {
+  return region.kubeRequest(path, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
   });
 }
 

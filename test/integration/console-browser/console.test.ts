@@ -10,7 +10,6 @@
  * rights get their own browser context. Region C is stopped near the end (the outage), and the
  * storage check runs after the whole session.
  */
-import https from 'node:https';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -24,6 +23,7 @@ import {
   CLUSTERSET_LABEL,
   simulatedAvailability,
   simulatedCluster,
+  postAsUser,
   startRegions,
   type ConsoleUser,
   type PolicyRule,
@@ -256,39 +256,6 @@ async function exists(r: Region, apiVersion: string, kind: string, name: string,
   return (await r.client.get({ apiVersion, kind, name, ...(namespace ? { namespace } : {}) })) !== undefined;
 }
 
-/**
- * POSTs to a region's kube-apiserver with a user's token, verifying its CA: what the API server
- * itself answers that user, to compare the console's error text with.
- */
-function kubePost(
-  r: Region,
-  path: string,
-  token: string,
-  body: object,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${r.cp.server}${path}`,
-      {
-        method: 'POST',
-        ca: r.cp.caCert,
-        agent: false,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
-
 const SCROLL_TO_TOP = `document.querySelectorAll('main, [class*="page__main"]').forEach((e) => e.scrollTo(0, 0))`;
 
 /** Everything the page's origin holds in Web Storage, IndexedDB and Cache Storage. */
@@ -438,7 +405,7 @@ describe('the console in a real browser against three regions', () => {
 
     // What the API server itself says to this user for this create (a dry run writes nothing).
     const [group, version] = AGENT_ROLLOUT_API_VERSION.split('/');
-    const direct = await kubePost(
+    const direct = await postAsUser(
       A(),
       `/apis/${group}/${version}/namespaces/${ROLLOUT_NS}/agentrollouts?dryRun=All`,
       user.token,

@@ -5,7 +5,6 @@
  * a real headless Chromium driven by playwright-core.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import https from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/runtime/index.js';
@@ -14,6 +13,7 @@ import { tcpOpen } from '../../harness/ports.js';
 import {
   CLUSTERSET_LABEL,
   simulatedAvailability,
+  postAsUser,
   startRegions,
   type Region,
   type Regions,
@@ -41,36 +41,6 @@ async function clusters(region: Region, labelSelector?: string): Promise<KubeObj
   return (
     await region.client.list('cluster.open-cluster-management.io/v1', 'ManagedCluster', { labelSelector })
   ).items;
-}
-
-/** POSTs a JSON body to the region's kube-apiserver with `token`, verifying its CA. */
-function apiPost(
-  region: Region,
-  path: string,
-  token: string,
-  body: object,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${region.cp.server}${path}`,
-      {
-        method: 'POST',
-        ca: region.cp.caCert,
-        agent: false,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
 }
 
 describe('regions', () => {
@@ -165,7 +135,7 @@ describe('regions', () => {
       },
     ]);
     expect(user.username).toBe('system:serviceaccount:console-users:set-a-viewer');
-    const review = await apiPost(region, '/apis/authentication.k8s.io/v1/selfsubjectreviews', user.token, {
+    const review = await postAsUser(region, '/apis/authentication.k8s.io/v1/selfsubjectreviews', user.token, {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'SelfSubjectReview',
     });
@@ -174,7 +144,7 @@ describe('regions', () => {
       (JSON.parse(review.body) as { status: { userInfo: { username: string } } }).status.userInfo.username,
     ).toBe(user.username);
     const may = async (attrs: object) => {
-      const res = await apiPost(
+      const res = await postAsUser(
         region,
         '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
         user.token,
@@ -193,7 +163,7 @@ describe('regions', () => {
     expect(await may({ group, resource: 'managedclusters', verb: 'list' })).toBe(false);
     // A token of another region's issuer is not valid here: each region is its own identity domain.
     const elsewhere = await env.createUser(2, 'set-a-viewer', []);
-    const foreign = await apiPost(
+    const foreign = await postAsUser(
       region,
       '/apis/authentication.k8s.io/v1/selfsubjectreviews',
       elsewhere.token,

@@ -12,10 +12,7 @@ import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MAESTRO_KIND } from '../../../src/api/maestro.js';
 import { mosquittoConf } from '../../../src/controllers/maestro/render/mqtt-broker.js';
-import {
-  ensureMqttTlsMaterial,
-  issueMqttClientCertificate,
-} from '../../../src/tls/index.js';
+import { ensureMqttTlsMaterial, issueMqttClientCertificate } from '../../../src/tls/index.js';
 import { mosquittoAcl } from '../../../src/controllers/maestro/render/mosquitto-acl.js';
 import type { TlsKeyPair } from '../../../src/controllers/maestro/render/index.js';
 import { agentCertRenewalReconciler } from '../../../src/controllers/rollout/agent-cert-renewal.js';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { RESUME_ANNOTATION, ROLLBACK_ANNOTATION } from '../../../src/api/agentrollout-object.js';
-import { approvalPatch, pausePatch, resumePatch, rollbackPatch } from '../../../src/api/agentrollout-patches.js';
+import {
+  approvalPatch,
+  pausePatch,
+  resumePatch,
+  rollbackPatch,
+} from '../../../src/api/agentrollout-patches.js';
 import { sampleRollout, sampleStatus } from '../cli/fixtures.js';
 
 const now = new Date('2025-06-01T12:05:00.123Z');
