@@ -4,14 +4,19 @@ import { defineConfig } from 'vitest/config';
 
 // The API contract lives in the operator's source tree (one set of zod schemas for server and
 // browser); `zod` is deduplicated so that file resolves it from this package, not the repo root.
-const contract = fileURLToPath(new URL('../src/console/contract.ts', import.meta.url));
+// The label-selector parser is the server's too (pure: it pulls in only the planner's matcher), so
+// the cluster filter reads `zone in (a,b)` as the API and an AgentRollout do.
+const operatorFile = (path: string) => fileURLToPath(new URL(`../src/console/${path}`, import.meta.url));
 
 export default defineConfig({
   // Relative asset URLs: the operator may serve the console under any path.
   base: './',
   plugins: [react()],
   resolve: {
-    alias: { '@contract': contract },
+    alias: {
+      '@contract': operatorFile('contract.ts'),
+      '@label-selector': operatorFile('label-selector-string.ts'),
+    },
     dedupe: ['zod', 'react', 'react-dom'],
   },
   server: { fs: { allow: ['..'] } },

@@ -33,10 +33,12 @@ if want console && [ -f console/package.json ]; then
   else
     say "console npm packages: up to date"
   fi
-  # Rebuilt when a source, the lock file or the API contract it imports changed since the last build.
+  # Rebuilt when a source, the lock file or what it imports from the operator's tree (the API
+  # contract, the label selector parser and what they import) changed since the last build.
   newer=""
   if [ -f console/dist/index.html ]; then
-    newer=$(find console/src console/index.html console/package-lock.json src/console/contract.ts \
+    newer=$(find console/src console/index.html console/package-lock.json console/vite.config.ts \
+      src/console/contract.ts src/console/label-selector-string.ts src/rollout/label-selector.ts src/api \
       -newer console/dist/index.html -print -quit 2>/dev/null || true)
   fi
   if [ ! -f console/dist/index.html ] || [ -n "$newer" ]; then

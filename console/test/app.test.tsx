@@ -4,7 +4,7 @@ import { App } from '../src/App';
 import { StoreContext } from '../src/hooks';
 import { resetClusterView } from '../src/pages/ClustersPage';
 import { ConsoleStore } from '../src/lib/store';
-import { cluster, FakeRegion, fakeFetch, info, rollout } from './fake-region';
+import { cluster, counts, FakeRegion, fakeFetch, info, rollout } from './fake-region';
 
 let store: ConsoleStore;
 let regions: FakeRegion[];
@@ -145,6 +145,33 @@ describe('Clusters page', () => {
     west.push({ type: 'cluster', action: 'upsert', name: 'c', cluster: cluster('c') });
     await waitFor(() => expect(screen.getByTestId('cluster-count-eu-west').textContent).toBe('3'));
   });
+  it('filters by a set-based label selector and says why a selector is not one', async () => {
+    const west = new FakeRegion('https://west.example.com', info('eu-west'));
+    west.clusters = [
+      cluster('a', { labels: { zone: 'a' } }),
+      cluster('b', { labels: { zone: 'b' } }),
+      cluster('c', { labels: { zone: 'c' } }),
+    ];
+    mount([west]);
+    await signInAll();
+    await waitFor(() => expect(store.regions.every((r) => r.status === 'Signed in')).toBe(true));
+    await go('#/clusters');
+    await waitFor(() => expect(screen.getByTestId('cluster-count-total').textContent).toBe('3'));
+
+    fireEvent.change(screen.getByTestId('filter-label'), { target: { value: 'zone in (a,b)' } });
+    await waitFor(() => expect(screen.getByTestId('cluster-count-total').textContent).toBe('2'));
+    expect(screen.getAllByTestId('cluster-row').map((r) => r.getAttribute('data-cluster'))).toEqual([
+      'eu-west/a',
+      'eu-west/b',
+    ]);
+    expect(screen.queryByTestId('filter-label-error')).toBeNull();
+
+    fireEvent.change(screen.getByTestId('filter-label'), { target: { value: 'zone in (a' } });
+    const message = await screen.findByTestId('filter-label-error');
+    expect(message.textContent).toContain('"zone in (a" is not a label requirement');
+    expect(screen.getByTestId('filter-label').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('cluster-count-total').textContent).toBe('0');
+  });
 });
 
 describe('Cluster detail', () => {
@@ -201,20 +228,7 @@ describe('Rollouts page', () => {
       mandatory: false,
       approval,
       total: 5,
-      counts: {
-        pending: 0,
-        progressing: 0,
-        soaking: 0,
-        succeeded,
-        failed: 0,
-        timedOut: 0,
-        unreachable: 0,
-        skipped: 0,
-        rollbackPending: 0,
-        reverting: 0,
-        reverted: 0,
-        revertFailed: 0,
-      },
+      counts: counts({ succeeded }),
     });
     north.rollouts = [
       rollout('fleet', 'up', {

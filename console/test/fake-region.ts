@@ -43,6 +43,27 @@ export function rollout(
   };
 }
 
+type Counts = RolloutSummary['groups'][number]['counts'];
+
+/** A group's or rollout's counts: zero but for those given. */
+export function counts(patch: Partial<Counts> = {}): Counts {
+  return {
+    pending: 0,
+    progressing: 0,
+    soaking: 0,
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    unreachable: 0,
+    skipped: 0,
+    rollbackPending: 0,
+    reverting: 0,
+    reverted: 0,
+    revertFailed: 0,
+    ...patch,
+  };
+}
+
 export interface Recorded {
   method: string;
   url: string;

@@ -109,8 +109,33 @@ describe('filterClusters', () => {
     expect(run({ label: 'env==prod' }).rows).toHaveLength(3);
   });
 
-  it('an unparsable label filter matches nothing', () => {
-    expect(parseLabelFilter('=x')).toEqual({ error: 'label filter "=x" has no key' });
+  it('takes the selector syntax of kubectl and the API: set-based requirements too', () => {
+    const zoned = mergeClusters([
+      {
+        region: 'r',
+        clusters: [
+          cluster('w', { labels: {} }),
+          cluster('x', { labels: { zone: 'a' } }),
+          cluster('y', { labels: { zone: 'b', legacy: 'true' } }),
+          cluster('z', { labels: { zone: 'c' } }),
+        ],
+      },
+    ]);
+    const matching = (label: string) =>
+      filterClusters(zoned, { ...noFilters(), label }, ['r']).rows.map((r) => r.cluster.name);
+    expect(matching('zone in (a,b)')).toEqual(['x', 'y']);
+    expect(matching('zone in (a, b), !legacy')).toEqual(['x']);
+    // As in Kubernetes, notin and != match a cluster without the key.
+    expect(matching('zone notin (a,b)')).toEqual(['w', 'z']);
+    expect(matching('zone!=a')).toEqual(['w', 'y', 'z']);
+  });
+
+  it('an unparsable label filter matches nothing and says which part is wrong', () => {
+    expect(parseLabelFilter('=x')).toEqual({ error: '"=x" is not a label key' });
+    expect(parseLabelFilter('env=prod, zone in (a')).toEqual({
+      error: '"zone in (a" is not a label requirement (e.g. env=prod, zone in (a,b), !legacy)',
+    });
+    expect(parseLabelFilter('env=no way')).toHaveProperty('error');
     expect(run({ label: '=x' }).rows).toHaveLength(0);
     expect(run({ label: '=x' }).perRegion['eu-west']).toBe(0);
   });

@@ -13,7 +13,7 @@ import {
 } from '../src/lib/requests';
 import { parseRoute, routeHref } from '../src/lib/router';
 import { groupAwaitingApproval, mergeRollouts, succeeded } from '../src/lib/rollouts';
-import { rollout } from './fake-region';
+import { counts, rollout } from './fake-region';
 
 const form = (patch: Partial<UpdateForm>): UpdateForm => ({
   namespace: 'fleet',
@@ -149,30 +149,17 @@ describe('router', () => {
 
 describe('rollout view', () => {
   it('merges by region, finds the group to approve and counts successes', () => {
-    const counts = {
-      pending: 0,
-      progressing: 0,
-      soaking: 0,
-      succeeded: 2,
-      failed: 0,
-      timedOut: 0,
-      unreachable: 0,
-      skipped: 0,
-      rollbackPending: 0,
-      reverting: 0,
-      reverted: 0,
-      revertFailed: 0,
-    };
+    const twoDone = counts({ succeeded: 2 });
     const r = rollout('ns', 'b', {
       groups: [
-        { name: 'canary', index: 0, mandatory: true, approval: 'Approved', total: 2, counts },
+        { name: 'canary', index: 0, mandatory: true, approval: 'Approved', total: 2, counts: twoDone },
         {
           name: 'rest',
           index: 1,
           mandatory: false,
           approval: 'Waiting',
           total: 5,
-          counts: { ...counts, succeeded: 1 },
+          counts: counts({ succeeded: 1 }),
         },
       ],
     });
@@ -182,7 +169,7 @@ describe('rollout view', () => {
     ).toBe('late');
     expect(groupAwaitingApproval(rollout('ns', 'x'))).toBeUndefined();
     expect(succeeded(r)).toBe(3);
-    expect(succeeded(rollout('ns', 'x', { counts: { ...counts, succeeded: 9 } }))).toBe(9);
+    expect(succeeded(rollout('ns', 'x', { counts: counts({ succeeded: 9 }) }))).toBe(9);
     const rows = mergeRollouts([
       { region: 'b', rollouts: [r] },
       { region: 'a', rollouts: [rollout('ns', 'z'), rollout('ms', 'z')] },

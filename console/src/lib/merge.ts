@@ -1,4 +1,5 @@
 /** Merging the regions' cluster lists into one view, its filters, counts and sort. Pure. */
+import { SelectorError, labelMatcher } from '@label-selector';
 import type { ClusterSummary } from './contract';
 
 export interface ClusterRow {
@@ -88,57 +89,20 @@ export function mergeSortedRuns(runs: readonly (readonly ClusterRow[])[]): Clust
   return out;
 }
 
-export type LabelTerm =
-  { key: string; op: '=' | '!='; value: string } | { key: string; op: 'exists' | '!exists' };
-
-/** `k=v`, `k!=v`, `k` and `!k`, comma-separated, all must hold (like a label selector). */
-export function parseLabelFilter(text: string): { terms: LabelTerm[] } | { error: string } {
-  const terms: LabelTerm[] = [];
-  for (const raw of text.split(',')) {
-    const part = raw.trim();
-    if (!part) continue;
-    const neq = part.indexOf('!=');
-    if (neq > 0) {
-      terms.push({ key: part.slice(0, neq).trim(), op: '!=', value: part.slice(neq + 2).trim() });
-      continue;
-    }
-    const eq = part.indexOf('=');
-    if (eq === 0 || neq === 0) return { error: `label filter "${part}" has no key` };
-    if (eq > 0) {
-      const value = part.slice(part[eq + 1] === '=' ? eq + 2 : eq + 1).trim();
-      terms.push({ key: part.slice(0, eq).trim(), op: '=', value });
-      continue;
-    }
-    if (part.startsWith('!')) {
-      const key = part.slice(1).trim();
-      if (!key) return { error: 'label filter "!" has no key' };
-      terms.push({ key, op: '!exists' });
-      continue;
-    }
-    terms.push({ key: part, op: 'exists' });
+/**
+ * The label filter: a selector as `kubectl get -l` takes it (`env=prod,tier!=db,zone in (a,b),!legacy`),
+ * read by the operator's own parser and matched by the rollout planner's matcher, so the filter
+ * means what the same selector means on the API and in an AgentRollout.
+ */
+export function parseLabelFilter(
+  text: string,
+): { matches: ReturnType<typeof labelMatcher> } | { error: string } {
+  try {
+    return { matches: labelMatcher(text) };
+  } catch (e) {
+    if (e instanceof SelectorError) return { error: e.message };
+    throw e;
   }
-  return { terms };
-}
-
-function matchesLabels(labels: Record<string, string>, terms: readonly LabelTerm[]): boolean {
-  for (const term of terms) {
-    const has = Object.prototype.hasOwnProperty.call(labels, term.key);
-    switch (term.op) {
-      case '=':
-        if (!has || labels[term.key] !== term.value) return false;
-        break;
-      case '!=':
-        if (has && labels[term.key] === term.value) return false;
-        break;
-      case 'exists':
-        if (!has) return false;
-        break;
-      case '!exists':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
 }
 
 /** A predicate for every filter but the region one (region counts use it as is). */
@@ -146,7 +110,7 @@ export function clusterPredicate(filters: ClusterFilters): (cluster: ClusterSumm
   const parsed = parseLabelFilter(filters.label);
   // An unparsable label filter matches nothing rather than everything: the field shows the error.
   if ('error' in parsed) return () => false;
-  const terms = parsed.terms;
+  const matchesLabels = parsed.matches;
   const version = filters.version.trim().toLowerCase();
   const name = filters.name.trim().toLowerCase();
   return (cluster) => {
@@ -160,7 +124,7 @@ export function clusterPredicate(filters: ClusterFilters): (cluster: ClusterSumm
       return false;
     }
     if (name && !cluster.name.toLowerCase().includes(name)) return false;
-    return terms.length === 0 || matchesLabels(cluster.labels, terms);
+    return matchesLabels(cluster.labels);
   };
 }
 

@@ -11,7 +11,6 @@ import {
   DescriptionListTerm,
   Flex,
   Form,
-  FormGroup,
   FormSelect,
   FormSelectOption,
   Gallery,
@@ -29,6 +28,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useEffect, useState } from 'react';
 import { ActionAlert } from '../components/ActionAlert';
+import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import {
   actionResultSchema,
@@ -359,24 +359,22 @@ function LabelsCard({
               void patch({ [key.trim()]: value });
             }}
           >
-            <FormGroup label="Key" fieldId="label-key">
-              <TextInput
-                id="label-key"
-                data-testid="label-key-input"
-                value={key}
-                onChange={(_e, v) => setKey(v)}
-                validated={bad ? 'error' : 'default'}
-              />
-            </FormGroup>
-            <FormGroup label="Value" fieldId="label-value">
-              <TextInput
-                id="label-value"
-                data-testid="label-value-input"
-                value={value}
-                onChange={(_e, v) => setValue(v)}
-                validated={bad ? 'error' : 'default'}
-              />
-            </FormGroup>
+            <TextField
+              label="Key"
+              id="label-key"
+              testId="label-key-input"
+              value={key}
+              onChange={setKey}
+              error={bad}
+            />
+            <TextField
+              label="Value"
+              id="label-value"
+              testId="label-value-input"
+              value={value}
+              onChange={setValue}
+              error={bad}
+            />
             <ActionGroup>
               <Button
                 type="submit"
@@ -600,15 +598,13 @@ function DetachSection({
         <ModalHeader title={`Detach ${name}?`} labelId="detach-title" titleIconVariant="warning" />
         <ModalBody>
           <ActionAlert outcome={error} />
-          <FormGroup label={`Type ${name} to confirm`} fieldId="detach-confirm-input">
-            <TextInput
-              id="detach-confirm-input"
-              data-testid="detach-confirm-input"
-              value={typed}
-              onChange={(_e, v) => setTyped(v)}
-              autoComplete="off"
-            />
-          </FormGroup>
+          <TextField
+            label={`Type ${name} to confirm`}
+            id="detach-confirm-input"
+            value={typed}
+            onChange={setTyped}
+            autoComplete="off"
+          />
         </ModalBody>
         <ModalFooter>
           <Button

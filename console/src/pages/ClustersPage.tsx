@@ -1,19 +1,9 @@
-import {
-  Alert,
-  Flex,
-  FlexItem,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
-  Label,
-  PageSection,
-  TextInput,
-  Title,
-  Content,
-} from '@patternfly/react-core';
+import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
 import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
 import { useMemo, useRef, useState } from 'react';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
+import { SelectField } from '../components/SelectField';
+import { TextField } from '../components/TextField';
 import { cellStyle, ROW_HEIGHT, VirtualTable } from '../components/VirtualRows';
 import { useStore } from '../hooks';
 import {
@@ -30,7 +20,6 @@ import {
   type ClusterFilters,
   type ClusterRow,
   type SortKey,
-  type StatusFilter,
 } from '../lib/merge';
 import { routeHref } from '../lib/router';
 import { regionName } from '../lib/store';
@@ -66,6 +55,12 @@ export function ClustersPage() {
     rememberedFilters = { ...filters, ...next };
     setFiltersState(rememberedFilters);
   };
+  /** The props of one filter's field: its id (`filter-<key>`, the tests' handle), value and setter. */
+  const filter = <K extends keyof ClusterFilters>(key: K) => ({
+    id: `filter-${key}`,
+    value: filters[key],
+    onChange: (v: ClusterFilters[K]) => setFilters({ [key]: v }),
+  });
   const setSort = (next: typeof sort) => {
     rememberedSort = next;
     setSortState(next);
@@ -160,76 +155,17 @@ export function ClustersPage() {
           ))}
         </Flex>
         <Flex spaceItems={{ default: 'spaceItemsSm' }} style={{ marginBottom: 12 }}>
-          <FormGroup label="Region" fieldId="filter-region">
-            <FormSelect
-              id="filter-region"
-              data-testid="filter-region"
-              value={filters.region}
-              onChange={(_e, v) => setFilters({ region: v })}
-              aria-label="Region"
-            >
-              <FormSelectOption value={ALL} label="All" />
-              {[...new Set(regionNames)].map((n) => (
-                <FormSelectOption key={n} value={n} label={n} />
-              ))}
-            </FormSelect>
-          </FormGroup>
-          <FormGroup label="Name" fieldId="filter-name">
-            <TextInput
-              id="filter-name"
-              data-testid="filter-name"
-              value={filters.name}
-              onChange={(_e, v) => setFilters({ name: v })}
-              placeholder="contains"
-            />
-          </FormGroup>
-          <FormGroup label="Label" fieldId="filter-label">
-            <TextInput
-              id="filter-label"
-              data-testid="filter-label"
-              value={filters.label}
-              onChange={(_e, v) => setFilters({ label: v })}
-              placeholder="key=value, key!=value, key"
-              validated={labelError ? 'error' : 'default'}
-              title={labelError}
-            />
-          </FormGroup>
-          <FormGroup label="Status" fieldId="filter-status">
-            <FormSelect
-              id="filter-status"
-              data-testid="filter-status"
-              value={filters.status}
-              onChange={(_e, v) => setFilters({ status: v as StatusFilter })}
-              aria-label="Status"
-            >
-              {STATUS_FILTERS.map((s) => (
-                <FormSelectOption key={s} value={s} label={s} />
-              ))}
-            </FormSelect>
-          </FormGroup>
-          <FormGroup label="Version" fieldId="filter-version">
-            <TextInput
-              id="filter-version"
-              data-testid="filter-version"
-              value={filters.version}
-              onChange={(_e, v) => setFilters({ version: v })}
-              placeholder="Kubernetes or klusterlet"
-            />
-          </FormGroup>
-          <FormGroup label="Transport" fieldId="filter-transport">
-            <FormSelect
-              id="filter-transport"
-              data-testid="filter-transport"
-              value={filters.transport}
-              onChange={(_e, v) => setFilters({ transport: v })}
-              aria-label="Transport"
-            >
-              <FormSelectOption value={ALL} label="All" />
-              {transportsOf(merged).map((t) => (
-                <FormSelectOption key={t} value={t} label={t} />
-              ))}
-            </FormSelect>
-          </FormGroup>
+          <SelectField label="Region" {...filter('region')} options={[ALL, ...new Set(regionNames)]} />
+          <TextField label="Name" {...filter('name')} placeholder="contains" />
+          <TextField
+            label="Label"
+            {...filter('label')}
+            placeholder="env=prod, zone in (a,b), !legacy"
+            error={labelError}
+          />
+          <SelectField label="Status" {...filter('status')} options={STATUS_FILTERS} />
+          <TextField label="Version" {...filter('version')} placeholder="Kubernetes or klusterlet" />
+          <SelectField label="Transport" {...filter('transport')} options={[ALL, ...transportsOf(merged)]} />
         </Flex>
         <VirtualTable
           ariaLabel="Clusters"

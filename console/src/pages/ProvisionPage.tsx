@@ -6,19 +6,18 @@ import {
   CardTitle,
   Content,
   Form,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
   Grid,
   GridItem,
   PageSection,
-  TextArea,
   TextInput,
   Title,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { z } from 'zod';
 import { ActionAlert } from '../components/ActionAlert';
+import { SelectField } from '../components/SelectField';
+import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import {
   actionResultSchema,
@@ -96,49 +95,53 @@ interface CardProps {
   onOutcome: (o: Outcome | undefined) => void;
 }
 
-function RegionSelect({
+/** A provisioning form in its card: the region it goes to, its fields, and its submit button. */
+function FormCard({
+  title,
+  testIdPrefix,
   regions,
-  value,
-  onChange,
-  testId,
-}: {
-  regions: RegionState[];
-  value: string;
-  onChange: (v: string) => void;
-  testId: string;
-}) {
-  return (
-    <FormGroup label="Region" fieldId={testId}>
-      <FormSelect
-        id={testId}
-        data-testid={testId}
-        value={value}
-        onChange={(_e, v) => onChange(v)}
-        aria-label="Region"
-      >
-        {regions.map((r) => (
-          <FormSelectOption key={r.id} value={regionName(r)} label={regionName(r)} />
-        ))}
-      </FormSelect>
-    </FormGroup>
-  );
-}
-
-function Field({
-  label,
-  testId,
-  error,
+  region,
+  busy,
+  submitLabel,
+  onSubmit,
   children,
 }: {
-  label: string;
-  testId: string;
-  error?: boolean;
-  children: (validated: 'error' | 'default') => ReactNode;
+  title: string;
+  /** `<prefix>-region` and `<prefix>-submit` are the test ids of the region select and the button. */
+  testIdPrefix: string;
+  regions: RegionState[];
+  region: ReturnType<typeof useRegionChoice>;
+  busy: boolean;
+  submitLabel: string;
+  onSubmit: () => Promise<void>;
+  children: ReactNode;
 }) {
   return (
-    <FormGroup label={label} fieldId={testId}>
-      {children(error ? 'error' : 'default')}
-    </FormGroup>
+    <Card>
+      <CardTitle>{title}</CardTitle>
+      <CardBody>
+        <Form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void onSubmit();
+          }}
+        >
+          <SelectField
+            label="Region"
+            id={`${testIdPrefix}-region`}
+            value={region.value}
+            onChange={region.setName}
+            options={regions.map((r) => regionName(r))}
+          />
+          {children}
+          <ActionGroup>
+            <Button type="submit" data-testid={`${testIdPrefix}-submit`} isDisabled={busy} isLoading={busy}>
+              {submitLabel}
+            </Button>
+          </ActionGroup>
+        </Form>
+      </CardBody>
+    </Card>
   );
 }
 
@@ -167,148 +170,112 @@ async function submitAction(
   }
 }
 
+/**
+ * A provisioning form: its text values (one `labels` among them), the outcome that marks its
+ * fields invalid, and whether its request is under way. `bind` ties a value to a TextField;
+ * `request` checks the labels and then the body against the contract's schema before anything is
+ * sent, so a wrong field is named without a round trip.
+ */
+function useProvisionForm<T extends { labels: string } & Record<string, string>>(
+  initial: T,
+  onOutcome: (o: Outcome | undefined) => void,
+) {
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState<Outcome>();
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<T>) => setValues((old) => ({ ...old, ...patch }));
+  const fail = (o: Outcome) => {
+    setError(o);
+    onOutcome(o);
+  };
+  return {
+    values,
+    set,
+    busy,
+    reset: () => setValues(initial),
+    bind: (key: keyof T & string, field: string = key) => ({
+      value: values[key],
+      error: fieldHasError(error, field),
+      onChange: (v: string) => set({ [key]: v } as Partial<T>),
+    }),
+    request<S extends z.ZodType>(
+      verb: string,
+      schema: S,
+      body: (labels: Record<string, string> | undefined) => z.input<S>,
+    ): z.output<S> | undefined {
+      const labels = parseLabelList(values.labels);
+      if ('error' in labels) {
+        fail({ kind: 'error', title: `${verb}: invalid input`, message: labels.error, field: 'labels' });
+        return undefined;
+      }
+      const parsed = schema.safeParse(
+        body(Object.keys(labels.labels).length > 0 ? labels.labels : undefined),
+      );
+      if (!parsed.success) {
+        fail(validationOutcome(parsed.error.issues, verb));
+        return undefined;
+      }
+      return parsed.data;
+    },
+    async send(run: Parameters<typeof submitAction>[0], what: string): Promise<boolean> {
+      setBusy(true);
+      const ok = await submitAction(run, what, onOutcome, setError);
+      setBusy(false);
+      return ok;
+    },
+  };
+}
+
+const NO_IMPORT = { name: '', clusterSet: '', labels: '', server: '', token: '', kubeconfig: '' };
+
 function ImportCard({ regions, onOutcome }: CardProps) {
   const { store } = useStore();
   const region = useRegionChoice(regions);
-  const [f, setF] = useState({ name: '', clusterSet: '', labels: '', server: '', token: '', kubeconfig: '' });
-  const [error, setError] = useState<Outcome>();
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<typeof f>) => setF((old) => ({ ...old, ...patch }));
-  const bad = (field: string) => fieldHasError(error, field);
+  const form = useProvisionForm(NO_IMPORT, onOutcome);
+  const { values: f, bind } = form;
 
   const submit = async () => {
-    const labels = parseLabelList(f.labels);
-    if ('error' in labels) {
-      const o: Outcome = {
-        kind: 'error',
-        title: 'Import: invalid input',
-        message: labels.error,
-        field: 'labels',
-      };
-      setError(o);
-      return onOutcome(o);
-    }
-    const body: ImportClusterRequest = { name: f.name.trim() };
-    if (Object.keys(labels.labels).length > 0) body.labels = labels.labels;
-    if (f.clusterSet.trim()) body.clusterSet = f.clusterSet.trim();
-    if (f.kubeconfig.trim()) body.kubeconfig = f.kubeconfig;
-    if (f.server.trim()) body.server = f.server.trim();
-    if (f.token.trim()) body.token = f.token.trim();
-    const parsed = importClusterRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const o = validationOutcome(parsed.error.issues, 'Import');
-      setError(o);
-      return onOutcome(o);
-    }
-    if (!region.chosen) return;
+    const data = form.request('Import', importClusterRequestSchema, (labels) => {
+      const body: ImportClusterRequest = { name: f.name.trim() };
+      if (labels) body.labels = labels;
+      if (f.clusterSet.trim()) body.clusterSet = f.clusterSet.trim();
+      if (f.kubeconfig.trim()) body.kubeconfig = f.kubeconfig;
+      if (f.server.trim()) body.server = f.server.trim();
+      if (f.token.trim()) body.token = f.token.trim();
+      return body;
+    });
+    if (!data || !region.chosen) return;
     const chosen = region.chosen;
-    setBusy(true);
-    const ok = await submitAction(
-      () =>
-        store.call(chosen.id, PATHS.importCluster, actionResultSchema, { method: 'POST', body: parsed.data }),
-      `Import ${parsed.data.name} into ${regionName(chosen)}`,
-      onOutcome,
-      setError,
+    const ok = await form.send(
+      () => store.call(chosen.id, PATHS.importCluster, actionResultSchema, { method: 'POST', body: data }),
+      `Import ${data.name} into ${regionName(chosen)}`,
     );
-    setBusy(false);
     // The credentials leave the form once sent: they are not kept anywhere.
-    if (ok) setF({ name: '', clusterSet: '', labels: '', server: '', token: '', kubeconfig: '' });
+    if (ok) form.reset();
   };
 
   return (
-    <Card>
-      <CardTitle>Import an existing cluster</CardTitle>
-      <CardBody>
-        <Form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <RegionSelect
-            regions={regions}
-            value={region.value}
-            onChange={region.setName}
-            testId="import-region"
-          />
-          <Field label="Name" testId="import-name" error={bad('name')}>
-            {(v) => (
-              <TextInput
-                id="import-name"
-                data-testid="import-name"
-                value={f.name}
-                validated={v}
-                onChange={(_e, x) => set({ name: x })}
-              />
-            )}
-          </Field>
-          <Field label="Cluster set" testId="import-clusterset" error={bad('clusterSet')}>
-            {(v) => (
-              <TextInput
-                id="import-clusterset"
-                data-testid="import-clusterset"
-                value={f.clusterSet}
-                validated={v}
-                onChange={(_e, x) => set({ clusterSet: x })}
-              />
-            )}
-          </Field>
-          <Field label="Labels (key=value, comma-separated)" testId="import-labels" error={bad('labels')}>
-            {(v) => (
-              <TextInput
-                id="import-labels"
-                data-testid="import-labels"
-                value={f.labels}
-                validated={v}
-                onChange={(_e, x) => set({ labels: x })}
-              />
-            )}
-          </Field>
-          <Field label="API server URL" testId="import-server" error={bad('server')}>
-            {(v) => (
-              <TextInput
-                id="import-server"
-                data-testid="import-server"
-                value={f.server}
-                validated={v}
-                placeholder="https://api.cluster.example.com:6443"
-                onChange={(_e, x) => set({ server: x })}
-              />
-            )}
-          </Field>
-          <Field label="Token" testId="import-token" error={bad('token')}>
-            {(v) => (
-              <TextInput
-                id="import-token"
-                type="password"
-                autoComplete="off"
-                data-testid="import-token"
-                value={f.token}
-                validated={v}
-                onChange={(_e, x) => set({ token: x })}
-              />
-            )}
-          </Field>
-          <Field label="Or kubeconfig" testId="import-kubeconfig" error={bad('kubeconfig')}>
-            {(v) => (
-              <TextArea
-                id="import-kubeconfig"
-                data-testid="import-kubeconfig"
-                value={f.kubeconfig}
-                validated={v}
-                rows={4}
-                onChange={(_e, x) => set({ kubeconfig: x })}
-              />
-            )}
-          </Field>
-          <ActionGroup>
-            <Button type="submit" data-testid="import-submit" isDisabled={busy} isLoading={busy}>
-              Import
-            </Button>
-          </ActionGroup>
-        </Form>
-      </CardBody>
-    </Card>
+    <FormCard
+      title="Import an existing cluster"
+      testIdPrefix="import"
+      regions={regions}
+      region={region}
+      busy={form.busy}
+      submitLabel="Import"
+      onSubmit={submit}
+    >
+      <TextField label="Name" id="import-name" {...bind('name')} />
+      <TextField label="Cluster set" id="import-clusterset" {...bind('clusterSet')} />
+      <TextField label="Labels (key=value, comma-separated)" id="import-labels" {...bind('labels')} />
+      <TextField
+        label="API server URL"
+        id="import-server"
+        placeholder="https://api.cluster.example.com:6443"
+        {...bind('server')}
+      />
+      <TextField label="Token" id="import-token" type="password" autoComplete="off" {...bind('token')} />
+      <TextField label="Or kubeconfig" id="import-kubeconfig" rows={4} {...bind('kubeconfig')} />
+    </FormCard>
   );
 }
 
@@ -317,157 +284,111 @@ type Platform = 'aws' | 'gcp' | 'azure';
 function CreateCard({ regions, onOutcome }: CardProps) {
   const { store } = useStore();
   const region = useRegionChoice(regions);
-  const [f, setF] = useState({
-    name: '',
-    baseDomain: '',
-    imageSet: '',
-    pullSecretName: '',
-    credentialsSecretName: '',
-    platform: 'aws' as Platform,
-    platformRegion: '',
-    resourceGroup: '',
-    installConfig: '',
-    workers: '3',
-    labels: '',
-  });
-  const [error, setError] = useState<Outcome>();
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<typeof f>) => setF((old) => ({ ...old, ...patch }));
-  const bad = (field: string) => fieldHasError(error, field);
+  const form = useProvisionForm(
+    {
+      name: '',
+      baseDomain: '',
+      imageSet: '',
+      pullSecretName: '',
+      credentialsSecretName: '',
+      platform: 'aws' as Platform,
+      platformRegion: '',
+      resourceGroup: '',
+      installConfig: '',
+      workers: '3',
+      labels: '',
+    },
+    onOutcome,
+  );
+  const { values: f, bind } = form;
 
   const submit = async () => {
-    const labels = parseLabelList(f.labels);
-    if ('error' in labels) {
-      const o: Outcome = {
-        kind: 'error',
-        title: 'Create: invalid input',
-        message: labels.error,
-        field: 'labels',
+    const data = form.request('Create', createClusterDeploymentRequestSchema, (labels) => {
+      const platform: CreateClusterDeploymentRequest['platform'] =
+        f.platform === 'azure'
+          ? {
+              azure: { region: f.platformRegion.trim(), baseDomainResourceGroupName: f.resourceGroup.trim() },
+            }
+          : { [f.platform]: { region: f.platformRegion.trim() } };
+      const body: CreateClusterDeploymentRequest = {
+        name: f.name.trim(),
+        baseDomain: f.baseDomain.trim(),
+        imageSet: f.imageSet.trim(),
+        pullSecretName: f.pullSecretName.trim(),
+        credentialsSecretName: f.credentialsSecretName.trim(),
+        platform,
+        installConfig: f.installConfig,
       };
-      setError(o);
-      return onOutcome(o);
-    }
-    const platform: CreateClusterDeploymentRequest['platform'] =
-      f.platform === 'azure'
-        ? { azure: { region: f.platformRegion.trim(), baseDomainResourceGroupName: f.resourceGroup.trim() } }
-        : { [f.platform]: { region: f.platformRegion.trim() } };
-    const body: CreateClusterDeploymentRequest = {
-      name: f.name.trim(),
-      baseDomain: f.baseDomain.trim(),
-      imageSet: f.imageSet.trim(),
-      pullSecretName: f.pullSecretName.trim(),
-      credentialsSecretName: f.credentialsSecretName.trim(),
-      platform,
-      installConfig: f.installConfig,
-    };
-    if (f.workers.trim()) body.workers = { replicas: Number(f.workers.trim()) };
-    if (Object.keys(labels.labels).length > 0) body.labels = labels.labels;
-    const parsed = createClusterDeploymentRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const o = validationOutcome(parsed.error.issues, 'Create');
-      setError(o);
-      return onOutcome(o);
-    }
-    if (!region.chosen) return;
+      if (f.workers.trim()) body.workers = { replicas: Number(f.workers.trim()) };
+      if (labels) body.labels = labels;
+      return body;
+    });
+    if (!data || !region.chosen) return;
     const chosen = region.chosen;
-    setBusy(true);
-    await submitAction(
+    await form.send(
       () =>
-        store.call(chosen.id, PATHS.clusterDeployments, actionResultSchema, {
-          method: 'POST',
-          body: parsed.data,
-        }),
-      `Create ${parsed.data.name} in ${regionName(chosen)}`,
-      onOutcome,
-      setError,
+        store.call(chosen.id, PATHS.clusterDeployments, actionResultSchema, { method: 'POST', body: data }),
+      `Create ${data.name} in ${regionName(chosen)}`,
     );
-    setBusy(false);
   };
 
-  const input = (label: string, key: keyof typeof f, testId: string, field: string, placeholder?: string) => (
-    <Field label={label} testId={testId} error={bad(field)}>
-      {(v) => (
-        <TextInput
-          id={testId}
-          data-testid={testId}
-          value={String(f[key])}
-          validated={v}
-          placeholder={placeholder}
-          onChange={(_e, x) => set({ [key]: x })}
+  return (
+    <FormCard
+      title="Create a cluster (Hive ClusterDeployment)"
+      testIdPrefix="create"
+      regions={regions}
+      region={region}
+      busy={form.busy}
+      submitLabel="Create"
+      onSubmit={submit}
+    >
+      <TextField label="Name (also the namespace)" id="create-name" {...bind('name')} />
+      <TextField
+        label="Base domain"
+        id="create-basedomain"
+        placeholder="example.com"
+        {...bind('baseDomain')}
+      />
+      <TextField
+        label="ClusterImageSet"
+        id="create-imageset"
+        placeholder="img4.17.0-x86-64"
+        {...bind('imageSet')}
+      />
+      <TextField label="Pull secret name" id="create-pullsecret" {...bind('pullSecretName')} />
+      <TextField
+        label="Cloud credentials secret name"
+        id="create-credentials"
+        {...bind('credentialsSecretName')}
+      />
+      <SelectField<Platform>
+        label="Platform"
+        id="create-platform"
+        value={f.platform}
+        onChange={(v) => form.set({ platform: v })}
+        options={[
+          { value: 'aws', label: 'AWS' },
+          { value: 'gcp', label: 'GCP' },
+          { value: 'azure', label: 'Azure' },
+        ]}
+      />
+      <TextField
+        label="Platform region"
+        id="create-platform-region"
+        placeholder="us-east-1"
+        {...bind('platformRegion', 'platform')}
+      />
+      {f.platform === 'azure' && (
+        <TextField
+          label="Base domain resource group"
+          id="create-resourcegroup"
+          {...bind('resourceGroup', 'platform.azure.baseDomainResourceGroupName')}
         />
       )}
-    </Field>
-  );
-
-  return (
-    <Card>
-      <CardTitle>Create a cluster (Hive ClusterDeployment)</CardTitle>
-      <CardBody>
-        <Form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <RegionSelect
-            regions={regions}
-            value={region.value}
-            onChange={region.setName}
-            testId="create-region"
-          />
-          {input('Name (also the namespace)', 'name', 'create-name', 'name')}
-          {input('Base domain', 'baseDomain', 'create-basedomain', 'baseDomain', 'example.com')}
-          {input('ClusterImageSet', 'imageSet', 'create-imageset', 'imageSet', 'img4.17.0-x86-64')}
-          {input('Pull secret name', 'pullSecretName', 'create-pullsecret', 'pullSecretName')}
-          {input(
-            'Cloud credentials secret name',
-            'credentialsSecretName',
-            'create-credentials',
-            'credentialsSecretName',
-          )}
-          <FormGroup label="Platform" fieldId="create-platform">
-            <FormSelect
-              id="create-platform"
-              data-testid="create-platform"
-              value={f.platform}
-              onChange={(_e, v) => set({ platform: v as Platform })}
-              aria-label="Platform"
-            >
-              <FormSelectOption value="aws" label="AWS" />
-              <FormSelectOption value="gcp" label="GCP" />
-              <FormSelectOption value="azure" label="Azure" />
-            </FormSelect>
-          </FormGroup>
-          {input('Platform region', 'platformRegion', 'create-platform-region', 'platform', 'us-east-1')}
-          {f.platform === 'azure' &&
-            input(
-              'Base domain resource group',
-              'resourceGroup',
-              'create-resourcegroup',
-              'platform.azure.baseDomainResourceGroupName',
-            )}
-          <Field label="install-config.yaml" testId="create-installconfig" error={bad('installConfig')}>
-            {(v) => (
-              <TextArea
-                id="create-installconfig"
-                data-testid="create-installconfig"
-                value={f.installConfig}
-                validated={v}
-                rows={6}
-                onChange={(_e, x) => set({ installConfig: x })}
-              />
-            )}
-          </Field>
-          {input('Worker replicas', 'workers', 'create-workers', 'workers')}
-          {input('Labels (key=value, comma-separated)', 'labels', 'create-labels', 'labels')}
-          <ActionGroup>
-            <Button type="submit" data-testid="create-submit" isDisabled={busy} isLoading={busy}>
-              Create
-            </Button>
-          </ActionGroup>
-        </Form>
-      </CardBody>
-    </Card>
+      <TextField label="install-config.yaml" id="create-installconfig" rows={6} {...bind('installConfig')} />
+      <TextField label="Worker replicas" id="create-workers" {...bind('workers')} />
+      <TextField label="Labels (key=value, comma-separated)" id="create-labels" {...bind('labels')} />
+    </FormCard>
   );
 }
 

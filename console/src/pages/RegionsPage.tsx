@@ -3,10 +3,6 @@ import {
   Alert,
   Button,
   Form,
-  FormGroup,
-  FormHelperText,
-  HelperText,
-  HelperTextItem,
   PageSection,
   TextInput,
   Title,
@@ -15,6 +11,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState, type FormEvent } from 'react';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
+import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import { regionName, type RegionState } from '../lib/store';
 
@@ -48,23 +45,15 @@ export function RegionsPage() {
       </PageSection>
       <PageSection>
         <Form onSubmit={add} isHorizontal={false} style={{ maxWidth: 720 }}>
-          <FormGroup label="Regional endpoint URL" fieldId="region-url">
-            <TextInput
-              id="region-url"
-              data-testid="region-url-input"
-              value={url}
-              placeholder="https://console.hub-eu-1.example.com:9443"
-              onChange={(_e, v) => setUrl(v)}
-              validated={error ? 'error' : 'default'}
-            />
-            {error && (
-              <FormHelperText>
-                <HelperText>
-                  <HelperTextItem variant="error">{error}</HelperTextItem>
-                </HelperText>
-              </FormHelperText>
-            )}
-          </FormGroup>
+          <TextField
+            label="Regional endpoint URL"
+            id="region-url"
+            testId="region-url-input"
+            value={url}
+            placeholder="https://console.hub-eu-1.example.com:9443"
+            onChange={setUrl}
+            error={error}
+          />
           <ActionGroup>
             <Button type="submit" data-testid="region-add" isDisabled={!url.trim()}>
               Add region

@@ -6,21 +6,19 @@ import {
   CardTitle,
   Content,
   Form,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
   Grid,
   GridItem,
   Label,
   PageSection,
   Progress,
   ProgressSize,
-  TextInput,
   Title,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { Fragment, useMemo, useState } from 'react';
 import { ActionAlert } from '../components/ActionAlert';
+import { SelectField } from '../components/SelectField';
+import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import { actionResultSchema, createRolloutRequestSchema, PATHS, type RolloutSummary } from '../lib/contract';
 import {
@@ -304,10 +302,8 @@ function UpdateFormCard({ onOutcome }: { onOutcome: (o: Outcome | undefined) => 
   const bad = (input: keyof typeof FIELD_OF_INPUT) => {
     const field = FIELD_OF_INPUT[input] ?? input;
     if (input === 'version')
-      return fieldHasError(error, field) || fieldHasError(error, 'target.addOn.version')
-        ? 'error'
-        : 'default';
-    return fieldHasError(error, field) ? 'error' : 'default';
+      return fieldHasError(error, field) || fieldHasError(error, 'target.addOn.version');
+    return fieldHasError(error, field);
   };
 
   const submit = async () => {
@@ -341,19 +337,17 @@ function UpdateFormCard({ onOutcome }: { onOutcome: (o: Outcome | undefined) => 
     placeholder?: string,
     onEdit?: () => void,
   ) => (
-    <FormGroup label={label} fieldId={testId}>
-      <TextInput
-        id={testId}
-        data-testid={testId}
-        value={form[key]}
-        placeholder={placeholder}
-        validated={bad(input)}
-        onChange={(_e, v) => {
-          onEdit?.();
-          update({ [key]: v });
-        }}
-      />
-    </FormGroup>
+    <TextField
+      label={label}
+      id={testId}
+      value={form[key]}
+      placeholder={placeholder}
+      error={bad(input)}
+      onChange={(v) => {
+        onEdit?.();
+        update({ [key]: v });
+      }}
+    />
   );
 
   return (
@@ -368,57 +362,44 @@ function UpdateFormCard({ onOutcome }: { onOutcome: (o: Outcome | undefined) => 
         >
           <Grid hasGutter md={4}>
             <GridItem>
-              <FormGroup label="Region" fieldId="update-region">
-                <FormSelect
-                  id="update-region"
-                  data-testid="update-region"
-                  value={chosen ? regionName(chosen) : ''}
-                  onChange={(_e, v) => setRegion(v)}
-                  aria-label="Region"
-                >
-                  {regions.length === 0 && (
-                    <FormSelectOption value="" label="(no signed-in region)" isDisabled />
-                  )}
-                  {regions.map((r) => (
-                    <FormSelectOption key={r.id} value={regionName(r)} label={regionName(r)} />
-                  ))}
-                </FormSelect>
-              </FormGroup>
+              <SelectField
+                label="Region"
+                id="update-region"
+                value={chosen ? regionName(chosen) : ''}
+                onChange={setRegion}
+                options={
+                  regions.length === 0
+                    ? [{ value: '', label: '(no signed-in region)', isDisabled: true }]
+                    : regions.map((r) => regionName(r))
+                }
+              />
             </GridItem>
             <GridItem>{text('Namespace', 'namespace', 'update-namespace', 'namespace')}</GridItem>
             <GridItem>{text('Name', 'name', 'update-name', 'name', 'klusterlet-2-17')}</GridItem>
             <GridItem>
-              <FormGroup label="What" fieldId="update-kind">
-                <FormSelect
-                  id="update-kind"
-                  data-testid="update-kind"
-                  value={form.kind}
-                  onChange={(_e, v) => update({ kind: v as UpdateKind })}
-                  aria-label="What"
-                >
-                  <FormSelectOption value="klusterlet" label="Klusterlet version" />
-                  <FormSelectOption value="addOn" label="Add-on version" />
-                  <FormSelectOption value="transport" label="Transport" />
-                </FormSelect>
-              </FormGroup>
+              <SelectField<UpdateKind>
+                label="What"
+                id="update-kind"
+                value={form.kind}
+                onChange={(v) => update({ kind: v })}
+                options={[
+                  { value: 'klusterlet', label: 'Klusterlet version' },
+                  { value: 'addOn', label: 'Add-on version' },
+                  { value: 'transport', label: 'Transport' },
+                ]}
+              />
             </GridItem>
             <GridItem>
               {text('Version (klusterlet or add-on)', 'version', 'update-version', 'version', '2.17.0')}
             </GridItem>
             <GridItem>
-              <FormGroup label="Transport" fieldId="update-transport">
-                <FormSelect
-                  id="update-transport"
-                  data-testid="update-transport"
-                  value={form.transport}
-                  onChange={(_e, v) => update({ transport: v })}
-                  aria-label="Transport"
-                >
-                  {['grpc', 'mqtt', 'kube'].map((t) => (
-                    <FormSelectOption key={t} value={t} label={t} />
-                  ))}
-                </FormSelect>
-              </FormGroup>
+              <SelectField
+                label="Transport"
+                id="update-transport"
+                value={form.transport}
+                onChange={(v) => update({ transport: v })}
+                options={['grpc', 'mqtt', 'kube']}
+              />
             </GridItem>
             <GridItem>
               {text('Add-on name', 'addOnName', 'update-addon-name', 'addOnName', 'managed-serviceaccount')}

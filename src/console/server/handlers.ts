@@ -52,7 +52,7 @@ import type { Caller, ConsoleAuth } from './auth.js';
 import { HttpError, badRequest, fromKube, fromZod, notFound } from './errors.js';
 import type { FleetView } from './fleet-view.js';
 import { readJson } from './http.js';
-import { SelectorError, labelMatcher } from './label-selector-string.js';
+import { SelectorError, labelMatcher } from '../label-selector-string.js';
 import { decodeContinue, encodeContinue } from './name-index.js';
 import { rolloutSummary, trimConditions } from './summaries.js';
 import type { UserClientFactory } from './user-client.js';

@@ -1,7 +1,8 @@
 /**
  * The import graph of `src/`: no cycles (type-only imports included: they still tie the files'
  * meaning together), and no arrow from a lower layer up to a higher one. Layers, lowest first:
- * schemas (`api`); pure cores (`rollout` planner, Maestro `render`, the console's contract);
+ * schemas (`api`); pure cores (`rollout` planner, Maestro `render`, the console's contract and
+ * label-selector strings, which the browser app bundles too);
  * the runtime (`runtime`, `kube`, `rbac`, and `tls`: the key material both controllers issue);
  * controllers and the console server; entry points.
  */
@@ -17,6 +18,7 @@ const LAYERS: [prefix: string, layer: number][] = [
   ['rollout/', 1],
   ['controllers/maestro/render/', 1],
   ['console/contract.ts', 1],
+  ['console/label-selector-string.ts', 1],
   ['runtime/', 2],
   ['kube/', 2],
   ['rbac/', 2],

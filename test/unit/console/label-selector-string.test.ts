@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SelectorError, labelMatcher, parseLabelSelector } from '../../../src/console/server/label-selector-string.js';
+import { SelectorError, labelMatcher, parseLabelSelector } from '../../../src/console/label-selector-string.js';
 
 describe('parseLabelSelector', () => {
   it('parses the kubectl forms', () => {

@@ -1,10 +1,12 @@
 /**
  * The string form of a label selector, as `kubectl get -l` and the API's `labelSelector` query
  * take it (`env=prod,tier!=db,zone in (a,b),!legacy`), parsed into a metav1.LabelSelector so the
- * matching is the rollout planner's own (`compileLabelSelector`).
+ * matching is the rollout planner's own (`compileLabelSelector`). Pure: the server filters
+ * `labelSelector` queries with it and the browser app bundles it for its label filter, so both
+ * read a selector the same way.
  */
-import { compileLabelSelector, type Labels } from '../../rollout/label-selector.js';
-import type { LabelSelector } from '../../api/rollout-policy.js';
+import { compileLabelSelector, type Labels } from '../rollout/label-selector.js';
+import type { LabelSelector } from '../api/rollout-policy.js';
 
 const KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
