@@ -48,5 +48,3 @@ export type {
 export { InvalidRolloutPolicyError, formatSpecError, validateRolloutPolicy } from './validate.js';
 export type { SpecError } from './validate.js';
 export { LATE_JOINERS_GROUP } from './fleet.js';
-export { computeOcmRollout, OcmRolloutError } from './ocm.js';
-export type { OcmClusterRolloutStatus, OcmRolloutInput, OcmRolloutResult, OcmStatus } from './ocm.js';

@@ -4,8 +4,8 @@
  * `omitempty` may be left out and take Go's zero values.
  */
 import { z } from 'zod';
-import { parseGoDuration } from './go-duration.js';
-import { parseRfc3339 } from './rfc3339.js';
+import { parseGoDuration } from '../../../src/rollout/go-duration.js';
+import { parseRfc3339 } from '../../../src/rollout/rfc3339.js';
 
 /** OCM's per-cluster rollout statuses, as `RolloutStatus` names them. */
 export const OCM_STATUSES = ['ToApply', 'Progressing', 'Succeeded', 'Failed', 'TimeOut', 'Skip'] as const;

@@ -4,7 +4,7 @@
  * the public function, plus the handler's quirks and refused input.
  */
 import { describe, expect, it } from '@jest/globals';
-import { OcmRolloutError, computeOcmRollout, type OcmStatus } from '../../../src/rollout/index.js';
+import { OcmRolloutError, computeOcmRollout, type OcmStatus } from '../../oracle/ocm/rollout-handler.js';
 import { G1, I1, NOW, at, entry, group, groups, status, type Strategy } from './ocm-fixtures.js';
 
 const one = [group('group1', 0, 'cluster1')];

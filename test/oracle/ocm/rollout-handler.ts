@@ -1,11 +1,12 @@
 /**
  * `computeOcmRollout`: open-cluster-management-io/sdk-go's rollout handler
  * (`pkg/apis/cluster/v1alpha1/rollout.go`, `RolloutHandler.GetRolloutCluster`) as a pure function
- * of JSON data and a clock. It reproduces the handler's results exactly, quirks included, so a
- * user moving from OCM sees the same waves; the planner in `plan.ts` builds on the same rules but
- * fixes some of them (see docs/rollout-planner.md).
+ * of JSON data and a clock. It reproduces the handler's results exactly, quirks included
+ * (`test/unit/oracle/ocm-*.test.ts` replay sdk-go's own test cases), and serves as the test oracle
+ * that `planRollout`'s OCM-compatible strategies are checked against
+ * (`test/unit/rollout/ocm-differential.test.ts`). Test code only: nothing in `src/` may import it.
  */
-import { formatGoDuration } from './go-duration.js';
+import { formatGoDuration } from '../../../src/rollout/go-duration.js';
 import {
   ocmClusterToGroup,
   ocmClustersOf,
@@ -15,7 +16,7 @@ import {
   buildOcmGroupTable,
   type OcmGroup,
   type OcmGroupKey,
-} from './ocm-groups.js';
+} from './decision-groups.js';
 import {
   OcmRolloutError,
   ocmCheckRolloutSize,
@@ -27,10 +28,10 @@ import {
   type OcmConfig,
   type OcmRolloutInput,
   type OcmStatus,
-} from './ocm-input.js';
-import { formatRfc3339 } from './rfc3339.js';
+} from './input.js';
+import { formatRfc3339 } from '../../../src/rollout/rfc3339.js';
 
-export { OcmRolloutError, type OcmRolloutInput, type OcmStatus } from './ocm-input.js';
+export { OcmRolloutError, type OcmRolloutInput, type OcmStatus } from './input.js';
 
 /** One cluster in OCM's result (`ClusterRolloutStatus`), times as RFC 3339 or null. */
 export interface OcmClusterRolloutStatus {

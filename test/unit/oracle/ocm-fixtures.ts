@@ -2,7 +2,11 @@
  * Shorthands for OCM rollout cases, in the shape of sdk-go's rollout_test.go: the clock is fixed at
  * 2022-01-01T00:00:00Z and times are written as seconds from it.
  */
-import type { OcmClusterRolloutStatus, OcmRolloutInput, OcmStatus } from '../../../src/rollout/index.js';
+import type {
+  OcmClusterRolloutStatus,
+  OcmRolloutInput,
+  OcmStatus,
+} from '../../oracle/ocm/rollout-handler.js';
 
 export const NOW = '2022-01-01T00:00:00Z';
 const NOW_MS = Date.parse(NOW);

@@ -5,7 +5,7 @@
  * calculateRolloutSize; parseTimeout), rewritten as tables over the JSON input.
  */
 import { describe, expect, it } from '@jest/globals';
-import { computeOcmRollout } from '../../../src/rollout/index.js';
+import { computeOcmRollout } from '../../oracle/ocm/rollout-handler.js';
 import { G1, I1, I2, NOW, entry, groups, group, status, type OcmCase } from './ocm-fixtures.js';
 
 const ninety = { progressDeadline: '90s' };
