@@ -47,7 +47,7 @@ test-unit: $(NPM_DEPS) ## Unit tests only.
 bench: ## Run the benchmarks and print their figures (JSON: make bench BENCH_ARGS=--json).
 	@bash hack/ensure-deps.sh npm console browser control-plane ocm
 	npx tsc -p tsconfig.build.json
-	node --expose-gc --import tsx test/bench/run.ts $(BENCH_ARGS)
+	node --expose-gc --experimental-websocket --import tsx test/bench/run.ts $(BENCH_ARGS)
 
 .PHONY: demo
 demo: ## The main job, then the regional console (unattended: DEMO_ARGS=--headless; only the console: --console).

@@ -30,6 +30,7 @@ export {
 export { Informer, dropManagedFields, type InformerHandler, type InformerOptions } from './informer.js';
 export { compareResourceVersions } from './resource-version.js';
 export { StringInterner } from './intern.js';
+export { KeySets } from './key-sets.js';
 export { LeaderElector, type LeaderElectionConfig, type LeadershipEnd } from './leader-election.js';
 export { LeaseLock, type LeaderElectionRecord, type LockState, type ResourceLock } from './lease-lock.js';
 export { createLogger, silentLogger, LOG_LEVELS, type LogLevel, type Logger } from './logger.js';

@@ -1,24 +1,55 @@
 /**
- * String interning for cached objects. JSON.parse gives every object its own copy of each string
- * value, so 10,000 cached ManagedClusterAddOns hold 10,000 copies of "True", of the add-on's name,
- * of each condition message and of every cluster name they mention. Interning makes them share one.
- * The table is cleared whenever it grows past its bound, so strings that come and go (timestamps,
- * messages with counts in them) can't pile up: objects keep the copies they have, later ones start
- * sharing again.
+ * Interning for cached objects. JSON.parse gives every object its own copy of each string value,
+ * so 10,000 cached ManagedClusterAddOns hold 10,000 copies of "True", of the add-on's name, of each
+ * condition message and of every cluster name they mention. Interning makes them share one.
+ *
+ * Whole values are shared too: below `status` and `spec`, an object or array whose contents are
+ * all strings, numbers, booleans or shared values (a condition without a timestamp, a config
+ * reference, the list of them) is replaced by one frozen instance per distinct content. Across a
+ * fleet most of these are the same (every ManifestWork says "Applied, True, generation 1"), and an
+ * object costs far more than the strings in it. Frozen, because one mutation would change every
+ * cluster's copy: a caller that wants to change a cached value must copy it first (as it must
+ * anyway, to keep the cache honest).
+ *
+ * Both tables are cleared whenever they grow past their bound, so values that come and go
+ * (timestamps, messages with counts in them) can't pile up: objects keep the copies they have,
+ * later ones start sharing again.
  */
 
 /** Fields whose values are unique per object version: never worth a table entry. */
 const UNIQUE = new Set(['uid', 'resourceVersion']);
+/**
+ * An object holding one of these is almost always unique (a transition time to the second, a
+ * creation time): sharing it would only grow the table.
+ */
+const UNSHARED_FIELDS = new Set(['uid', 'resourceVersion', 'lastTransitionTime', 'creationTimestamp']);
+/** Subtrees that are never shared: metadata (names, labels and annotations are per object). */
+const PRIVATE_SUBTREES = new Set(['metadata']);
+
+/**
+ * An array with room for exactly its elements. Arrays built by `push` (as parsers and filters build
+ * them) keep spare capacity: a two-condition list holds room for seventeen.
+ */
+function exact(v: object): object {
+  return Array.isArray(v) ? v.slice() : v;
+}
 
 export class StringInterner {
   private table = new Map<string, string>();
+  private values = new Map<string, object>();
 
   constructor(private readonly maxEntries = 200_000) {}
 
-  /** Interns every string value in `value` (in place) and returns it. */
+  /** Interns every string value in `value` (in place) and returns it; see the file comment. */
   intern<T>(value: T): T {
-    this.walk(value);
+    if (value === null || typeof value !== 'object') return value;
+    this.walk(value, false);
     return value;
+  }
+
+  /** One string, interned. */
+  string(s: string): string {
+    return this.one(s);
   }
 
   private one(s: string): string {
@@ -29,26 +60,62 @@ export class StringInterner {
     return s;
   }
 
-  private walk(value: unknown): void {
+  /** One frozen instance per content. */
+  private shared<T extends object>(value: T): T {
+    value = exact(value) as T;
+    const key = JSON.stringify(value);
+    const known = this.values.get(key);
+    if (known !== undefined) return known as T;
+    if (this.values.size >= this.maxEntries) this.values = new Map();
+    this.values.set(key, Object.freeze(value));
+    return value;
+  }
+
+  /**
+   * Interns `value`'s strings in place; returns whether its whole content is shareable (then the
+   * caller may replace it by `shared(value)`). Children that are shareable are replaced here.
+   */
+  private walk(value: object, share: boolean): boolean {
+    let shareable = share;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (typeof v === 'string') value[i] = this.one(v);
-        else if (v !== null && typeof v === 'object') this.walk(v);
+        else if (v !== null && typeof v === 'object') {
+          if (this.walk(v, share)) value[i] = this.shared(v);
+          else {
+            value[i] = exact(v);
+            shareable = false;
+          }
+        }
       }
-      return;
+      return shareable;
     }
-    if (value === null || typeof value !== 'object') return;
     const obj = value as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
       const v = obj[key];
+      if (UNSHARED_FIELDS.has(key)) shareable = false;
       if (typeof v === 'string') {
         if (!UNIQUE.has(key)) obj[key] = this.one(v);
-      } else if (v !== null && typeof v === 'object') this.walk(v);
+      } else if (v !== null && typeof v === 'object') {
+        const childShare = share ? !PRIVATE_SUBTREES.has(key) : key === 'status' || key === 'spec';
+        if (childShare && this.walk(v, true)) obj[key] = this.shared(v);
+        else {
+          if (!childShare) this.walk(v, false);
+          obj[key] = exact(v);
+          shareable = false;
+        }
+      }
     }
+    return shareable;
   }
 
   get size(): number {
     return this.table.size;
+  }
+
+  /** Distinct shared objects and arrays. */
+  get sharedValues(): number {
+    return this.values.size;
   }
 }

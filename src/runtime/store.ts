@@ -1,27 +1,25 @@
 import { objectKey, type KubeObject } from './client/types.js';
+import { KeySets } from './key-sets.js';
 
 /** Computes the index values of an object (client-go's `IndexFunc`). */
 export type IndexFunc<T> = (obj: T) => string[];
 
 interface Index<T> {
   fn: IndexFunc<T>;
-  byValue: Map<string, Set<string>>;
+  byValue: KeySets;
 }
 
 const NAMESPACE_INDEX = '__namespace';
 
 /**
  * The informer's cache: objects by `namespace/name` key, plus named secondary indexes kept up to
- * date on every change (client-go's thread-safe store + indexer). A namespace index is built in
- * so `list(namespace)` doesn't scan every object.
+ * date on every change (client-go's thread-safe store + indexer). The namespace index is built
+ * on the first `list(namespace)`, so `list(namespace)` doesn't scan every object and a cache that is
+ * never listed by namespace (200,000 klusterlet works, read one by one) doesn't pay for one.
  */
 export class Store<T extends KubeObject> {
   private readonly items = new Map<string, T>();
   private readonly indexes = new Map<string, Index<T>>();
-
-  constructor() {
-    this.addIndex(NAMESPACE_INDEX, (o) => (o.metadata.namespace ? [o.metadata.namespace] : []));
-  }
 
   get size(): number {
     return this.items.size;
@@ -38,13 +36,15 @@ export class Store<T extends KubeObject> {
   /** All objects, or those of one namespace. */
   list(namespace?: string): T[] {
     if (namespace === undefined) return [...this.items.values()];
+    if (!this.indexes.has(NAMESPACE_INDEX))
+      this.addIndex(NAMESPACE_INDEX, (o) => (o.metadata.namespace ? [o.metadata.namespace] : []));
     return this.byIndex(NAMESPACE_INDEX, namespace);
   }
 
   /** Adds an index; existing objects are indexed at once. Names must be unique. */
   addIndex(name: string, fn: IndexFunc<T>): void {
     if (this.indexes.has(name)) throw new Error(`index ${name} already exists`);
-    const index: Index<T> = { fn, byValue: new Map() };
+    const index: Index<T> = { fn, byValue: new KeySets() };
     this.indexes.set(name, index);
     for (const [key, obj] of this.items) addToIndex(index, key, obj);
   }
@@ -54,7 +54,7 @@ export class Store<T extends KubeObject> {
     const index = this.indexes.get(name);
     if (!index) throw new Error(`no index named ${name}`);
     const out: T[] = [];
-    for (const key of index.byValue.get(value) ?? []) {
+    for (const key of index.byValue.get(value)) {
       const obj = this.items.get(key);
       if (obj) out.push(obj);
     }
@@ -82,17 +82,9 @@ export class Store<T extends KubeObject> {
 }
 
 function addToIndex<T>(index: Index<T>, key: string, obj: T): void {
-  for (const value of index.fn(obj)) {
-    let keys = index.byValue.get(value);
-    if (!keys) index.byValue.set(value, (keys = new Set()));
-    keys.add(key);
-  }
+  for (const value of index.fn(obj)) index.byValue.add(value, key);
 }
 
 function removeFromIndex<T>(index: Index<T>, key: string, obj: T): void {
-  for (const value of index.fn(obj)) {
-    const keys = index.byValue.get(value);
-    keys?.delete(key);
-    if (keys?.size === 0) index.byValue.delete(value);
-  }
+  for (const value of index.fn(obj)) index.byValue.delete(value, key);
 }

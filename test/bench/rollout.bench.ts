@@ -3,8 +3,12 @@
  * agents and no soak: wall time, the operator's peak RSS, and API writes per cluster besides
  * status. The operator runs as its own process with `--qps 200`, as the issue asks.
  *
- * BENCH_ROLLOUT_CLUSTERS overrides the fleet size (setting up 10,000 clusters takes ~3 minutes:
- * the local kube-apiserver is the limit). BENCH_ROLLOUT_TARGET picks the target: `addon`
+ * BENCH_ROLLOUT_CLUSTERS lists the fleet sizes (default `10000,50000`; setting up 10,000 clusters
+ * takes ~3 minutes, the local kube-apiserver is the limit). Each size runs on its own control plane
+ * and reports the operator's live heap per cluster: the heap after the rollout (two full GCs,
+ * through the inspector) minus that of the same operator started on the empty control plane. With
+ * two sizes or more it also prints the slope between the smallest and the largest, and the heap a
+ * 200,000-cluster hub would need on that slope. BENCH_ROLLOUT_TARGET picks the target: `addon`
  * (default: one MCA write per cluster, the simulated addon-manager answers with one status write)
  * or `transport` (the simulated import controller re-renders and rewrites every cluster's
  * klusterlet ManifestWork, several times the API server load per cluster on the same 2 cores).
@@ -20,11 +24,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeClient, type KubeObject } from '../../src/runtime/index.js';
-import { REPO_ROOT } from '../harness/control-plane.js';
+import { REPO_ROOT, type ControlPlane } from '../harness/control-plane.js';
 import { sleep } from '../harness/eventually.js';
 import { startFleet, versionedAddOn } from '../harness/fleet/index.js';
 import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
 import { freePort } from '../harness/ports.js';
+import { liveHeapBytes } from './live-heap.js';
 import { spawnManaged } from '../harness/processes.js';
 import { figure, type BenchOptions, type BenchResult } from './types.js';
 
@@ -35,11 +40,66 @@ const HUB = {
   work: 'quay.io/stolostron/work:2.17.0',
 };
 
+/** The live heap a 200,000-cluster hub is read off at. */
+const PROJECTED_CLUSTERS = 200_000;
+/** Issue 14: at most 3 KB of live heap per managed cluster during a rollout. */
+const HEAP_PER_CLUSTER_TARGET = 3 * 1024;
+
 export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
-  const clusters = Number(process.env.BENCH_ROLLOUT_CLUSTERS ?? 10_000);
+  const sizes = (process.env.BENCH_ROLLOUT_CLUSTERS ?? '10000,50000')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .sort((a, b) => a - b);
   const target = process.env.BENCH_ROLLOUT_TARGET ?? 'addon';
+  const results: BenchResult[] = [];
+  const heaps: { clusters: number; liveHeap: number }[] = [];
+  for (const clusters of sizes) {
+    const one = await runOne(clusters, target, log);
+    results.push(...one.results);
+    heaps.push({ clusters, liveHeap: one.liveHeap });
+  }
+  const first = heaps[0];
+  const last = heaps[heaps.length - 1];
+  if (first && last && last.clusters > first.clusters) {
+    const slope = (last.liveHeap - first.liveHeap) / (last.clusters - first.clusters);
+    const projected = last.liveHeap + slope * (PROJECTED_CLUSTERS - last.clusters);
+    log(
+      `live heap slope ${first.clusters}→${last.clusters} clusters: ${Math.round(slope)} B per cluster; ` +
+        `${PROJECTED_CLUSTERS} clusters would hold ~${Math.round(projected / 2 ** 20)} MB of live heap`,
+    );
+    results.push(
+      figure(`rollout.${target}.liveHeapSlopePerCluster`, Math.round(slope), ' B', {
+        op: '<=',
+        value: HEAP_PER_CLUSTER_TARGET,
+      }),
+      figure(
+        `rollout.${target}.projectedLiveHeap.${PROJECTED_CLUSTERS}`,
+        Math.round(projected / 2 ** 20),
+        ' MB',
+      ),
+    );
+  }
+  return results;
+}
+
+async function runOne(
+  clusters: number,
+  target: string,
+  log: (line: string) => void,
+): Promise<{ results: BenchResult[]; liveHeap: number }> {
   const cp = await startControlPlaneWithOwnCrds({ name: 'bench-rollout' });
   const client = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 500, burst: 1000 });
+  // The empty operator: same program, same flags, nothing to cache.
+  const empty = await startOperator(cp, 'empty-operator');
+  let emptyHeap: number;
+  try {
+    await waitReady(empty.healthPort, Date.now());
+    emptyHeap = await liveHeapBytes(empty.inspectPort);
+  } finally {
+    await empty.process.stop('SIGTERM', 10_000);
+  }
+  log(`empty operator: ${(emptyHeap / 2 ** 20).toFixed(1)} MB live heap`);
   log(`setting up ${clusters} simulated clusters…`);
   const fleet = await startFleet({
     kubeConfig: cp.kubeConfig(),
@@ -49,26 +109,8 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
     addOns: [versionedAddOn(ADDON, ['1.0.0', '1.1.0'])],
   });
   log(`fleet ready in ${Math.round(fleet.stats().setupMs / 1000)} s`);
-  const metricsPort = await freePort();
-  const healthPort = await freePort();
-  const op = spawnManaged(
-    'rollout-operator',
-    process.execPath,
-    [
-      ...(process.env.BENCH_ROLLOUT_NODE_FLAGS ?? imageNodeOptions()).split(' ').filter(Boolean),
-      join(REPO_ROOT, 'dist/src/main.js'),
-      `--kubeconfig=${cp.kubeconfigPath}`,
-      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
-      // Plain HTTP: the bench counts API writes on /metrics, and secure metrics would add their
-      // own TokenReview and SubjectAccessReview creates (covered by secure-metrics.test.ts).
-      '--metrics-secure=false',
-      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
-      '--qps=200',
-      '--burst=400',
-      '--log-level=warn',
-    ],
-    { cwd: REPO_ROOT, logFile: join(cp.dir, 'operator.log') },
-  );
+  const started = await startOperator(cp, 'operator');
+  const { metricsPort, healthPort, inspectPort, process: op } = started;
   try {
     await fleet.bindNamespace('bench', ['default']);
     await client.create({
@@ -109,15 +151,7 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
       await sleep(500);
     }
     log(`placement scheduled in ${Math.round((Date.now() - scheduled) / 1000)} s`);
-    while (
-      !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() - scheduled > 5 * 60_000) throw new Error('the operator was not ready in 5 minutes');
-      await sleep(250);
-    }
+    await waitReady(healthPort, scheduled);
     log(`operator ready (caches filled) ${Math.round((Date.now() - scheduled) / 1000)} s after that`);
     const requestsBefore = await apiServerRequests(cp);
     const simulatorBefore = fleet.stats().writes;
@@ -175,10 +209,17 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
       await sleep(30_000);
     }
     const writes = await scrapeWrites(metricsPort);
-    const heapMb = (await scrapeGauge(metricsPort, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
-    log(`operator heap used at the end: ${heapMb.toFixed(1)} MB`);
+    const liveHeap = await liveHeapBytes(inspectPort);
+    const perCluster = (liveHeap - emptyHeap) / clusters;
+    log(
+      `operator live heap after the rollout: ${(liveHeap / 2 ** 20).toFixed(1)} MB, ` +
+        `${Math.round(perCluster)} B per cluster over the empty operator`,
+    );
     const clusterWrites = writes
       .filter((w) => w.subresource !== 'status' && w.resource !== 'events')
+      .reduce((s, w) => s + w.value, 0);
+    const statusWrites = writes
+      .filter((w) => w.resource === 'agentrollouts' && w.subresource === 'status')
       .reduce((s, w) => s + w.value, 0);
     log(`writes by resource: ${JSON.stringify(writes)}`);
     log(`simulator writes during the rollout: ${JSON.stringify(simulatorWrites)}`);
@@ -196,10 +237,15 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
         .map(([name, s]) => `${name} ${s.toFixed(1)} s (${(s / (wallMs / 1000)).toFixed(2)})`)
         .join(', ')}; GOGC=${process.env.GOGC ?? 'unset'}`,
     );
-    return [
+    const results = [
       figure(`rollout.${target}.${clusters}.wall`, wallMs / 1000, ' s', { op: '<=', value: 60 }),
+      figure(`rollout.${target}.${clusters}.liveHeapPerCluster`, Math.round(perCluster), ' B', {
+        op: '<=',
+        value: HEAP_PER_CLUSTER_TARGET,
+      }),
+      figure(`rollout.${target}.${clusters}.operatorLiveHeap`, round1(liveHeap / 2 ** 20), ' MB'),
       figure(`rollout.${target}.${clusters}.operatorPeakRss`, rssMb, ' MB', { op: '<=', value: 300 }),
-      figure(`rollout.${target}.${clusters}.operatorHeapUsedAtEnd`, round1(heapMb), ' MB'),
+      figure(`rollout.${target}.${clusters}.statusWrites`, statusWrites, ' writes'),
       figure(`rollout.${target}.${clusters}.operatorCpu`, round1(cpuSeconds.operator ?? NaN), ' s'),
       figure(`rollout.${target}.${clusters}.apiServerCpu`, round1(cpuSeconds['kube-apiserver'] ?? NaN), ' s'),
       figure(`rollout.${target}.${clusters}.apiServerPeakRss`, peakRssMb(cp.apiServer().pid), ' MB'),
@@ -211,11 +257,58 @@ export async function run({ log }: BenchOptions): Promise<BenchResult[]> {
         { writes },
       ),
     ];
+    return { results, liveHeap };
   } finally {
     await op.stop('SIGTERM', 10_000);
     await fleet.stop();
     client.close();
     await cp.stop();
+  }
+}
+
+interface StartedOperator {
+  process: ReturnType<typeof spawnManaged>;
+  metricsPort: number;
+  healthPort: number;
+  inspectPort: number;
+}
+
+/** The operator from the build, as deployed, with its inspector on a local port. */
+async function startOperator(cp: ControlPlane, name: string): Promise<StartedOperator> {
+  const metricsPort = await freePort();
+  const healthPort = await freePort();
+  const inspectPort = await freePort();
+  const process_ = spawnManaged(
+    name,
+    process.execPath,
+    [
+      ...(process.env.BENCH_ROLLOUT_NODE_FLAGS ?? imageNodeOptions()).split(' ').filter(Boolean),
+      `--inspect=127.0.0.1:${inspectPort}`,
+      join(REPO_ROOT, 'dist/src/main.js'),
+      `--kubeconfig=${cp.kubeconfigPath}`,
+      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
+      // Plain HTTP: the bench counts API writes on /metrics, and secure metrics would add their
+      // own TokenReview and SubjectAccessReview creates (covered by secure-metrics.test.ts).
+      '--metrics-secure=false',
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--qps=200',
+      '--burst=400',
+      '--log-level=warn',
+    ],
+    { cwd: REPO_ROOT, logFile: join(cp.dir, `${name}.log`) },
+  );
+  return { process: process_, metricsPort, healthPort, inspectPort };
+}
+
+async function waitReady(healthPort: number, since: number): Promise<void> {
+  while (
+    !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() - since > 5 * 60_000) throw new Error('the operator was not ready in 5 minutes');
+    await sleep(250);
   }
 }
 
@@ -290,12 +383,6 @@ function diffCounts(after: Record<string, number>, before: Record<string, number
 
 /** USER_HZ: 100 on every Linux architecture Node supports. */
 const CLOCK_TICKS = 100;
-
-async function scrapeGauge(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return Number(m?.[1] ?? NaN);
-}
 
 async function scrapeWrites(
   port: number,

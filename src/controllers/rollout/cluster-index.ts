@@ -3,24 +3,18 @@
  * events to the rollouts to reconcile, gives the conflict check the other rollouts' clusters, and
  * sizes how long a rollout's cluster events settle before it reconciles.
  */
+import { KeySets } from '../../runtime/index.js';
+
 export class ClusterIndex {
-  private readonly byCluster = new Map<string, Set<string>>();
+  private readonly byCluster = new KeySets();
   private readonly byRollout = new Map<string, readonly string[]>();
 
   /** Records the clusters `rollout` covers now (nothing changes when the list is the same). */
   set(rollout: string, clusters: readonly string[]): void {
     const old = this.byRollout.get(rollout) ?? [];
     if (old.length === clusters.length && old.every((c, i) => c === clusters[i])) return;
-    for (const c of old) {
-      const keys = this.byCluster.get(c);
-      keys?.delete(rollout);
-      if (keys?.size === 0) this.byCluster.delete(c);
-    }
-    for (const c of clusters) {
-      let keys = this.byCluster.get(c);
-      if (!keys) this.byCluster.set(c, (keys = new Set()));
-      keys.add(rollout);
-    }
+    for (const c of old) this.byCluster.delete(c, rollout);
+    for (const c of clusters) this.byCluster.add(c, rollout);
     this.byRollout.set(rollout, [...clusters]);
   }
 
@@ -31,7 +25,7 @@ export class ClusterIndex {
   }
 
   rolloutsOf(cluster: string): string[] {
-    return [...(this.byCluster.get(cluster) ?? [])];
+    return this.byCluster.get(cluster);
   }
 
   clustersOf(rollout: string): readonly string[] {

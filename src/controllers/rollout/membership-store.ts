@@ -14,6 +14,7 @@ import { PLANE_ANNOTATION } from '../../kube/planes.js';
 import { objectKey, type KubeClient, type KubeObject } from '../../runtime/index.js';
 import type { Membership } from '../../rollout/index.js';
 import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';
+import { internString } from './cache-trims.js';
 import { appendMembers, decodeMembers, encodeMembers, type MemberLine } from './membership.js';
 
 export const REVISION_LABEL = 'rollout.maestro.multicluster.openshift.io/revision';
@@ -48,7 +49,7 @@ export class MembershipCache {
       let entry = this.decoded.get(key);
       if (!entry || entry.rv !== rv) {
         const m = new Map<string, Membership>();
-        decodeMembers(typeof cm.spec?.members === 'string' ? cm.spec.members : '', revision, m);
+        decodeMembers(typeof cm.spec?.members === 'string' ? cm.spec.members : '', revision, m, internString);
         entry = { rv, members: m };
         this.decoded.set(key, entry);
       }

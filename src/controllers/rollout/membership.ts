@@ -25,13 +25,31 @@ export function encodeMembers(lines: readonly MemberLine[]): string {
 }
 
 /** Decodes a chunk for `revision`; malformed lines are skipped (they re-freeze as late joiners). */
-export function decodeMembers(text: string, revision: string, into: Map<string, Membership>): void {
+export function decodeMembers(
+  text: string,
+  revision: string,
+  into: Map<string, Membership>,
+  intern: (s: string) => string = (s) => s,
+): void {
   if (!text) return;
+  // Members of a group share one frozen Membership: at 200,000 clusters, one object each would
+  // outweigh the cached ManagedClusters.
+  const same = new Map<string, Membership>();
   for (const line of text.split('\n')) {
     const [name, index, groupName, late] = line.split('\t');
     const i = Number(index);
     if (!name || !Number.isInteger(i)) continue;
-    into.set(name, { revision, group: { index: i, name: groupName ?? '' }, joinedLate: late === 'L' });
+    const kind = `${i}\t${groupName ?? ''}\t${late === 'L' ? 'L' : ''}`;
+    let m = same.get(kind);
+    if (!m) {
+      m = Object.freeze({
+        revision,
+        group: Object.freeze({ index: i, name: groupName ?? '' }),
+        joinedLate: late === 'L',
+      });
+      same.set(kind, m);
+    }
+    into.set(intern(name), m);
   }
 }
 

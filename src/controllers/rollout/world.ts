@@ -1,10 +1,9 @@
 /**
  * The rollout controllers' view of the data plane: one informer per kind they read, with trimming
- * transforms (zod `z.object` drops every unlisted field, so 200,000 ManagedClusters stay small),
+ * transforms (`cache-trims.ts`: only the fields read are kept, so 200,000 ManagedClusters stay small),
  * indexes for the lookups a reconcile makes, and a short-lived overlay of our own writes so a
  * reconcile that runs before the watch has delivered them never starts a cluster twice.
  */
-import type { z } from 'zod';
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
 import {
   AGENT_ROLLOUT_MEMBERSHIP_API_VERSION,
@@ -13,20 +12,11 @@ import {
 import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import {
   ADDON_API_VERSION,
-  clusterManagementAddOnSchema,
-  DISABLE_AUTO_IMPORT_ANNOTATION,
   KLUSTERLET_CONFIG_API_VERSION,
-  KLUSTERLET_DEPLOY_MODE_ANNOTATION,
-  klusterletConfigSchema,
   MANAGED_CLUSTER_API_VERSION,
-  managedClusterAddOnSchema,
-  managedClusterSchema,
   MANIFEST_WORK_API_VERSION,
-  manifestWorkSchema,
   PLACEMENT_API_VERSION,
   PLACEMENT_LABEL,
-  placementDecisionSchema,
-  placementSchema,
   type ClusterManagementAddOn,
   type KlusterletConfig,
   type ManagedCluster,
@@ -37,58 +27,19 @@ import {
 } from '../../api/upstream/ocm.js';
 import {
   compareResourceVersions,
-  dropManagedFields,
   Informer,
   keyOf,
   objectKey,
-  StringInterner,
   type KubeClient,
   type KubeObject,
   type Logger,
 } from '../../runtime/index.js';
-import { readClusterState, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
+import { trims } from './cache-trims.js';
+import { readClusterState } from './cluster-state.js';
 import type { RolloutWorld } from './drivers/types.js';
 import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
 import { AGENT_WORK_NAME } from './drivers/maestro-agent.js';
 import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
-
-/**
- * One table for every kind: a cluster's name is shared by its ManagedCluster, the namespace of its
- * add-ons and works, and the decisions that list it.
- */
-const interner = new StringInterner();
-
-/**
- * Keeps objects that parse, trimmed to the schema; anything else as it came (minus managedFields).
- * String values are interned: at 10,000 clusters that halves what the caches hold.
- */
-function trimWith<S extends z.ZodType>(schema: S): (obj: KubeObject) => KubeObject {
-  return (obj) => {
-    const parsed = schema.safeParse(obj);
-    return interner.intern(parsed.success ? (parsed.data as KubeObject) : dropManagedFields(obj));
-  };
-}
-
-/**
- * ManagedCluster annotations a rollout reads: ours, the klusterlet-config selection, and the
- * import controller's two that decide whether klusterlet changes can reach the cluster at all.
- */
-function trimClusterAnnotations(obj: KubeObject): KubeObject {
-  const a = obj.metadata.annotations;
-  if (!a) return obj;
-  const kept: Record<string, string> = {};
-  for (const [k, v] of Object.entries(a)) {
-    if (
-      k.startsWith(STATE_ANNOTATION_PREFIX) ||
-      k.startsWith('agent.open-cluster-management.io/') ||
-      k === DISABLE_AUTO_IMPORT_ANNOTATION ||
-      k === KLUSTERLET_DEPLOY_MODE_ANNOTATION
-    )
-      kept[k] = v;
-  }
-  obj.metadata.annotations = kept;
-  return obj;
-}
 
 /**
  * Whether `a` is an older version of the object than `b`; unknown counts as older (the overlay
@@ -124,29 +75,23 @@ export class RolloutInformers implements RolloutWorld {
     ) => new Informer({ client, apiVersion, kind, logger, ...extra });
     const managedByUs = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
     this.rollouts = make(AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND);
-    this.placements = make(PLACEMENT_API_VERSION, 'Placement', { transform: trimWith(placementSchema) });
-    this.decisions = make(PLACEMENT_API_VERSION, 'PlacementDecision', {
-      transform: trimWith(placementDecisionSchema),
-    });
-    this.clusters = make(MANAGED_CLUSTER_API_VERSION, 'ManagedCluster', {
-      transform: (o) => trimClusterAnnotations(trimWith(managedClusterSchema)(o)),
-    });
+    this.placements = make(PLACEMENT_API_VERSION, 'Placement', { transform: trims.placement });
+    this.decisions = make(PLACEMENT_API_VERSION, 'PlacementDecision', { transform: trims.decision });
+    this.clusters = make(MANAGED_CLUSTER_API_VERSION, 'ManagedCluster', { transform: trims.cluster });
     this.klusterletWorks = make(MANIFEST_WORK_API_VERSION, 'ManifestWork', {
       labelSelector: 'import.open-cluster-management.io/klusterlet-works=true',
-      transform: trimWith(manifestWorkSchema),
+      transform: trims.klusterletWork,
     });
     this.observerWorks = make(MANIFEST_WORK_API_VERSION, 'ManifestWork', {
       labelSelector: managedByUs,
-      transform: trimWith(manifestWorkSchema),
+      transform: trims.work,
     });
-    this.addOns = make(ADDON_API_VERSION, 'ManagedClusterAddOn', {
-      transform: trimWith(managedClusterAddOnSchema),
-    });
+    this.addOns = make(ADDON_API_VERSION, 'ManagedClusterAddOn', { transform: trims.addOn });
     this.clusterManagementAddOns = make(ADDON_API_VERSION, 'ClusterManagementAddOn', {
-      transform: trimWith(clusterManagementAddOnSchema),
+      transform: trims.clusterManagementAddOn,
     });
     this.klusterletConfigs = make(KLUSTERLET_CONFIG_API_VERSION, 'KlusterletConfig', {
-      transform: trimWith(klusterletConfigSchema),
+      transform: trims.klusterletConfig,
     });
     this.engines = make(MCE_API_VERSION, MCE_KIND);
     this.members = make(AGENT_ROLLOUT_MEMBERSHIP_API_VERSION, AGENT_ROLLOUT_MEMBERSHIP_KIND);
@@ -250,12 +195,7 @@ export class RolloutInformers implements RolloutWorld {
   }
 
   /** Transforms for `remember`, matching each informer's. */
-  readonly trims = {
-    cluster: (o: KubeObject) => trimClusterAnnotations(trimWith(managedClusterSchema)(o)),
-    addOn: trimWith(managedClusterAddOnSchema),
-    work: trimWith(manifestWorkSchema),
-    klusterletConfig: trimWith(klusterletConfigSchema),
-  };
+  readonly trims = trims;
 }
 
 /**

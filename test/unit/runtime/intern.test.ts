@@ -25,3 +25,51 @@ describe('StringInterner', () => {
     expect(interner.size).toBe(2);
   });
 });
+
+describe('StringInterner shared values', () => {
+  const work = (n: number, generation = 1) => ({
+    metadata: { name: `w${n}`, namespace: `c${n}`, labels: { a: 'b' } },
+    spec: { configs: [{ resource: 'r', name: 'x' }] },
+    status: {
+      conditions: [
+        { type: 'Applied', status: 'True', observedGeneration: generation },
+        { type: 'Available', status: 'True', lastTransitionTime: `2026-01-01T00:00:0${n}Z` },
+      ],
+    },
+  });
+
+  it('shares identical status and spec values across objects, frozen, and never metadata or timestamps', () => {
+    const interner = new StringInterner();
+    const a = interner.intern(work(1));
+    const b = interner.intern(work(2));
+    expect(a).toEqual(work(1));
+    expect(b).toEqual(work(2));
+    expect(a.spec).toBe(b.spec);
+    expect(Object.isFrozen(a.spec.configs[0])).toBe(true);
+    expect(a.status.conditions[0]).toBe(b.status.conditions[0]);
+    // Conditions with a transition time are each their own, so the list is too.
+    expect(a.status.conditions[1]).not.toBe(b.status.conditions[1]);
+    expect(a.status.conditions).not.toBe(b.status.conditions);
+    expect(Object.isFrozen(a.status.conditions[1])).toBe(false);
+    expect(a.metadata.labels).not.toBe(b.metadata.labels);
+    expect(Object.isFrozen(a.metadata.labels)).toBe(false);
+    // A different content is a different value.
+    const c = interner.intern(work(3, 2));
+    expect(c.status.conditions[0]).not.toBe(a.status.conditions[0]);
+    expect(c.status.conditions[0]).toEqual({ type: 'Applied', status: 'True', observedGeneration: 2 });
+  });
+
+  it('refuses changes to a shared value, which would change every object sharing it', () => {
+    const interner = new StringInterner();
+    const a = interner.intern(work(1));
+    expect(() => {
+      (a.spec.configs[0] as { name: string }).name = 'y';
+    }).toThrow(TypeError);
+  });
+
+  it('bounds the shared table as it bounds strings', () => {
+    const interner = new StringInterner(2);
+    for (let i = 0; i < 5; i++) interner.intern({ metadata: { name: 'x' }, spec: { n: i } });
+    expect(interner.sharedValues).toBeLessThanOrEqual(2);
+  });
+});

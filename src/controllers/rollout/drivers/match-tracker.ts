@@ -8,7 +8,8 @@ import type { Direction } from '../../../rollout/index.js';
 import type { MatchTracker } from './types.js';
 
 export class InMemoryMatchTracker implements MatchTracker {
-  private readonly seen = new Map<string, number>();
+  /** First match by cluster, per `revision\0direction` (cluster names stay the cached strings). */
+  private readonly seen = new Map<string, Map<string, number>>();
 
   since(
     cluster: string,
@@ -17,21 +18,23 @@ export class InMemoryMatchTracker implements MatchTracker {
     matches: boolean,
     now: number,
   ): number | null {
-    const key = `${cluster}\u0000${revision}\u0000${direction}`;
+    const key = `${revision}\u0000${direction}`;
+    let byCluster = this.seen.get(key);
     if (!matches) {
-      this.seen.delete(key);
+      byCluster?.delete(cluster);
       return null;
     }
-    const first = this.seen.get(key);
+    const first = byCluster?.get(cluster);
     if (first !== undefined) return first;
-    this.seen.set(key, now);
+    if (!byCluster) this.seen.set(key, (byCluster = new Map()));
+    byCluster.set(cluster, now);
     return now;
   }
 
   /** Forgets clusters of a revision that is no longer current (bounded memory). */
   forgetExcept(revision: string): void {
     for (const key of this.seen.keys()) {
-      if (key.split('\u0000')[1] !== revision) this.seen.delete(key);
+      if (key.split('\u0000')[0] !== revision) this.seen.delete(key);
     }
   }
 }
