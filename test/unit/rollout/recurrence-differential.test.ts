@@ -17,6 +17,7 @@ import { firstOccurrence, occurrencesBetween } from '../../../src/rollout/recurr
 import { parseRecurrenceRule } from '../../../src/rollout/rrule.js';
 import { ianaZone } from '../../../src/rollout/zone-time.js';
 import type { Recurrence } from '../../../src/rollout/recurrence.js';
+import { seededRandom } from '../../harness/seeded-random.js';
 
 const ORACLE = fileURLToPath(new URL('../../harness/rrule-oracle.py', import.meta.url));
 const CASES = 3000;
@@ -35,18 +36,6 @@ interface Case {
   max: number;
 }
 type Answer = { dtstart: string; from: number; to: number; occurrences: number[] } | { error: string };
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZONES = [
   'UTC',
@@ -162,7 +151,7 @@ function oracle(cases: Case[]): Answer[] {
 describe('RRULE expansion against python-dateutil', () => {
   it(`agrees on ${CASES} generated rules, zones with DST and ranges years after DTSTART`, () => {
     const seed = Number(process.env.RRULE_SEED ?? 20261204);
-    const r = random(seed);
+    const r = seededRandom(seed);
     const cases = Array.from({ length: CASES }, () => generate(r));
     const started = Date.now();
     const answers = oracle(cases);
