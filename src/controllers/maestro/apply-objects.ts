@@ -85,6 +85,19 @@ export async function applyOwned(obj: KubeObject, plane: Plane, ctx: WriteContex
   return true;
 }
 
+/** A rendered object and the plane it goes to. */
+export interface DesiredObject extends RenderedObject {
+  plane: Plane;
+}
+
+/**
+ * The rendered objects with their planes, from the plane table (`planeFor`): render names none, so
+ * writes, caches, pruning and owner references all follow the one table.
+ */
+export function placeObjects(objects: readonly RenderedObject[], planes: Planes): DesiredObject[] {
+  return objects.map((o) => ({ ...o, plane: planes.planeFor(o.object) }));
+}
+
 /** A rendered object as the runtime client takes it (render types timestamps as Date; it sets none). */
 export function runtimeObject(o: RenderedObject['object']): KubeObject {
   return o as unknown as KubeObject;
@@ -95,7 +108,7 @@ export function runtimeObject(o: RenderedObject['object']): KubeObject {
  * wrote; throws `ObjectWriteError` on the first failure (the rest wait for the retry).
  */
 export async function applyObjects(
-  objects: readonly RenderedObject[],
+  objects: readonly DesiredObject[],
   ctx: WriteContext,
 ): Promise<Set<string>> {
   const written = new Set<string>();

@@ -17,10 +17,11 @@ export async function applyTransportRollout(
 ): Promise<number> {
   let written = 0;
   for (const obj of plan.objects) {
-    const isNewPlacement = obj.kind === 'Placement' && !cachedObject(ctx.caches, 'data', obj);
+    const plane = ctx.planes.planeFor(obj);
+    const isNewPlacement = obj.kind === 'Placement' && !cachedObject(ctx.caches, plane, obj);
     if (isNewPlacement && mce && plan.location.namespace === GLOBAL_SET_NAMESPACE)
       await ensureGlobalSet(mce, ctx);
-    if (await applyOwned(obj, 'data', ctx)) written++;
+    if (await applyOwned(obj, plane, ctx)) written++;
   }
   return written;
 }

@@ -57,9 +57,9 @@ export function workloadWaiting(
  * Readiness of the desired workloads. `find` returns the cached object; `applied` holds keys
  * (`kind/namespace/name`) of objects written in this reconcile, whose cache entry is stale.
  */
-export function operandReadiness(
-  desired: readonly RenderedObject[],
-  find: (o: RenderedObject) => KubeObject | undefined,
+export function operandReadiness<T extends RenderedObject>(
+  desired: readonly T[],
+  find: (o: T) => KubeObject | undefined,
   applied: ReadonlySet<string>,
 ): OperandReadiness {
   const waiting: string[] = [];

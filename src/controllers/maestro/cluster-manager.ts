@@ -59,7 +59,7 @@ async function applyBody(body: ClusterManagerApply, cm: ClusterManager | undefin
   const fingerprint = stableHash(body);
   if (ctx.expectations.writeInFlight(CLUSTER_MANAGER_KEY, resourceVersionOf(cm), fingerprint)) return false;
   try {
-    const written = await ctx.planes.data.apply(body, { signal: ctx.signal });
+    const written = await ctx.planes.clientFor(body).apply(body, { signal: ctx.signal });
     ctx.expectations.wrote(CLUSTER_MANAGER_KEY, written.metadata.resourceVersion, fingerprint);
     ctx.writes.count++;
     return true;

@@ -14,7 +14,7 @@ import { mceOwnerReference } from './render/labels.js';
 const BINDING_API_VERSION = 'cluster.open-cluster-management.io/v1beta2';
 
 async function createIfMissing(obj: KubeObject, ctx: WriteContext): Promise<boolean> {
-  const client = ctx.planes.data;
+  const client = ctx.planes.clientFor(obj);
   const { apiVersion, kind, metadata } = obj;
   const ref = { apiVersion, kind, name: metadata.name ?? '', namespace: metadata.namespace };
   try {

@@ -26,7 +26,7 @@ export interface MaestroRuntime {
   mceStatusWritten: Map<string, McStatusSnapshot>;
   /** The previous reconcile left its status to the next one (see `reconcile.ts`). */
   statusDeferred?: boolean;
-  /** When the disabled branch last wrote the transport rollout that moves agents back to kube. */
+  /** When `steps/drain-to-kube.ts` last wrote the transport rollout that moves agents back to kube. */
   drainWrittenAt?: number;
 }
 

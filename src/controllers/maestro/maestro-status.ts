@@ -101,7 +101,7 @@ export async function writeMaestroStatus(
     metadata: { name: maestro.metadata.name },
     status: next,
   };
-  const written = await ctx.planes.data.applyStatus(body, { signal: ctx.signal });
+  const written = await ctx.planes.clientFor(body).applyStatus(body, { signal: ctx.signal });
   ctx.expectations.wrote(MAESTRO_STATUS_KEY, written.metadata.resourceVersion, fingerprint);
   return true;
 }

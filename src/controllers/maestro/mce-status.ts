@@ -169,10 +169,11 @@ export async function writeComponentEntry(
     mine?.resourceVersion && olderThan(cached.resourceVersion, mine.resourceVersion) ? mine : cached;
   if (sameEntry(findEntry(componentsOf(current.status)), entry)) return false;
   const ref = { apiVersion: MCE_API_VERSION, kind: MCE_KIND, name };
+  const client = ctx.planes.clientFor(ref);
   for (let attempt = 0; ; attempt++) {
     const components = withEntry(componentsOf(current.status), entry);
     try {
-      const written = await ctx.planes.data.patch<KubeObject & { status?: unknown }>(
+      const written = await client.patch<KubeObject & { status?: unknown }>(
         ref,
         { metadata: { resourceVersion: current.resourceVersion }, status: { components } },
         'merge',
@@ -186,7 +187,7 @@ export async function writeComponentEntry(
         throw new ObjectWriteError('apply', `${MCE_KIND}/${name} status.components`, err);
       }
       ctx.log.debug({ mce: name, attempt }, 'status.components conflict, reading again');
-      const fresh = await ctx.planes.data.get<KubeObject & { status?: unknown }>(ref, { signal: ctx.signal });
+      const fresh = await client.get<KubeObject & { status?: unknown }>(ref, { signal: ctx.signal });
       if (!fresh) return false;
       if (sameEntry(findEntry(componentsOf(fresh.status)), entry)) return false;
       current = { resourceVersion: fresh.metadata.resourceVersion, status: fresh.status };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { planeFor } from '../../../src/api/planes.js';
 import {
   MANAGED_BY,
   PART_OF,
@@ -217,7 +218,8 @@ describe.each(cases)('render %o', (c) => {
   });
 
   it('produces only kinds the pruner lists, on their planes', () => {
-    for (const { object, plane } of result.objects) {
+    for (const { object } of result.objects) {
+      const plane = planeFor(object);
       const kind = PRUNABLE_KINDS.find((k) => k.kind === object.kind && k.apiVersion === object.apiVersion);
       expect(kind?.planes).toContain(plane);
     }
@@ -253,8 +255,8 @@ describe.each(cases)('render %o', (c) => {
 describe('ownership across API servers', () => {
   it('puts no owner reference on control-plane objects of a split-plane hub, but keeps it on hub objects', () => {
     const result = renderMaestro(renderInput({ sameApiServerAsMce: false }));
-    for (const { object, plane } of result.objects) {
-      if (plane === 'control') expect(object.metadata.ownerReferences).toBeUndefined();
+    for (const { object } of result.objects) {
+      if (planeFor(object) === 'control') expect(object.metadata.ownerReferences).toBeUndefined();
     }
     const configMap = find(result, 'ConfigMap', 'grpc-server-config', 'open-cluster-management-hub');
     expect(configMap.metadata.ownerReferences).toHaveLength(1);

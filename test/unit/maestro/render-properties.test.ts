@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { planeFor } from '../../../src/api/planes.js';
 import {
   InvalidMaestroSettingsError,
   refKey,
@@ -73,9 +74,9 @@ describe('render properties', () => {
           }),
         );
         expect(new Set(keys).size).toBe(keys.length);
-        for (const { object, retained, plane } of result.objects) {
+        for (const { object, retained } of result.objects) {
           expect(object.metadata.labels['app.kubernetes.io/managed-by']).toBe('mce-maestro-operator');
-          const owned = !retained && (plane === 'data' || input.sameApiServerAsMce);
+          const owned = !retained && (planeFor(object) === 'data' || input.sameApiServerAsMce);
           expect(object.metadata.ownerReferences?.length ?? 0).toBe(owned ? 1 : 0);
           if (!input.capabilities.routes) expect(object.kind).not.toBe('Route');
           if (!input.capabilities.serviceMonitors) expect(object.kind).not.toBe('ServiceMonitor');

@@ -58,6 +58,18 @@ describe('planeFor', () => {
     expect(planeFor(obj('v1', 'ConfigMap', { name: 'x', namespace: 'maestro' }))).toBe('control');
   });
 
+  it('sends the global-set namespace (Placements over the global ManagedClusterSet) to the data plane', () => {
+    expect(planeFor(obj('v1', 'Namespace', { name: 'open-cluster-management-global-set' }))).toBe('data');
+    expect(
+      planeFor(
+        obj('cluster.open-cluster-management.io/v1beta2', 'ManagedClusterSetBinding', {
+          name: 'global',
+          namespace: 'open-cluster-management-global-set',
+        }),
+      ),
+    ).toBe('data');
+  });
+
   it('lets an annotation pin one object, and rejects a bad value', () => {
     const pinned = obj('v1', 'Secret', { annotations: { [PLANE_ANNOTATION]: 'data' } });
     expect(planeFor(pinned)).toBe('data');

@@ -110,7 +110,6 @@ export function renderApiTlsSecrets(ctx: RenderContext, tls: ApiTlsMaterial): Re
   const objects: RenderedObject[] = [
     {
       object: secret(ctx, names.apiCaSecret, 'Opaque', { 'ca.crt': tls.ca.cert, 'ca.key': tls.ca.key }),
-      plane: 'control',
       retained: false,
     },
     {
@@ -119,7 +118,6 @@ export function renderApiTlsSecrets(ctx: RenderContext, tls: ApiTlsMaterial): Re
         'tls.crt': tls.grpcClient.cert,
         'tls.key': tls.grpcClient.key,
       }),
-      plane: 'control',
       retained: false,
     },
   ];
@@ -131,7 +129,6 @@ export function renderApiTlsSecrets(ctx: RenderContext, tls: ApiTlsMaterial): Re
         'tls.crt': tls.server.cert,
         'tls.key': tls.server.key,
       }),
-      plane: 'control',
       retained: false,
     });
   }

@@ -191,11 +191,11 @@ export function renderEmbeddedDatabase(ctx: RenderContext): RenderedObject[] {
   };
 
   return [
-    { object: secret, plane: 'control', retained: retain },
-    { object: caSecret, plane: 'control', retained: retain },
-    { object: serverCertSecret, plane: 'control', retained: false },
-    { object: service, plane: 'control', retained: false },
-    { object: statefulSet, plane: 'control', retained: false },
+    { object: secret, retained: retain },
+    { object: caSecret, retained: retain },
+    { object: serverCertSecret, retained: false },
+    { object: service, retained: false },
+    { object: statefulSet, retained: false },
   ];
 }
 
@@ -224,5 +224,5 @@ export function renderDatabaseNetworkPolicy(ctx: RenderContext): RenderedObject 
       ingress: [{ from, ports: [{ protocol: 'TCP', port: ports.postgresql }] }],
     },
   };
-  return { object: policy, plane: 'control', retained: false };
+  return { object: policy, retained: false };
 }

@@ -87,7 +87,7 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
         : {}),
     },
   };
-  const objects: RenderedObject[] = [{ object: configMap, plane: 'data', retained: false }];
+  const objects: RenderedObject[] = [{ object: configMap, retained: false }];
 
   if (exposure?.type === 'Route' && exposure.host) {
     const route = passthroughRoute(
@@ -98,7 +98,7 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
       ports.conductor,
       'conductor',
     );
-    objects.push({ object: route, plane: 'data', retained: false });
+    objects.push({ object: route, retained: false });
   }
   if (hubNetworkPoliciesEnabled(ctx.input.clusterManager)) {
     // NetworkPolicies add up: this opens only PostgreSQL. The embedded database is our pods; an
@@ -128,7 +128,7 @@ export function renderConductorObjects(ctx: RenderContext): RenderedObject[] {
         ],
       },
     };
-    objects.push({ object: policy, plane: 'data', retained: false });
+    objects.push({ object: policy, retained: false });
   }
   return objects;
 }

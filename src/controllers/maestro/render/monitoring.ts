@@ -25,7 +25,7 @@ export function renderMonitoring(ctx: RenderContext): RenderedObject[] {
       endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scheme: 'http' }],
     },
   };
-  const objects: RenderedObject[] = [{ object: serviceMonitor, plane: 'control', retained: false }];
+  const objects: RenderedObject[] = [{ object: serviceMonitor, retained: false }];
   if (capabilities.openshift) {
     const role: V1Role & KubeObject = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -43,10 +43,7 @@ export function renderMonitoring(ctx: RenderContext): RenderedObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.prometheusRole },
       subjects: [{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'openshift-monitoring' }],
     };
-    objects.push(
-      { object: role, plane: 'control', retained: false },
-      { object: binding, plane: 'control', retained: false },
-    );
+    objects.push({ object: role, retained: false }, { object: binding, retained: false });
   }
   return objects;
 }

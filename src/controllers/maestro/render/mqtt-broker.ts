@@ -82,7 +82,7 @@ export function renderBrokerClientConfig(ctx: RenderContext): RenderedObject {
   const secret = secretObject(names.mqttClientConfigSecret, ctx.namespace, 'server', 'Opaque', {
     'config.yaml': configYaml,
   });
-  return { object: secret, plane: 'control', retained: false };
+  return { object: secret, retained: false };
 }
 
 function tlsSecret(ctx: RenderContext, name: string, ca: string, pair: { cert: string; key: string }) {
@@ -193,20 +193,18 @@ export function renderEmbeddedBroker(ctx: RenderContext, tls: MqttTlsMaterial): 
   };
 
   const objects: RenderedObject[] = [
-    { object: caSecret, plane: 'control', retained: spec.retainDataOnDisable },
+    { object: caSecret, retained: spec.retainDataOnDisable },
     {
       object: tlsSecret(ctx, names.mqttServerCertSecret, tls.ca.cert, tls.server),
-      plane: 'control',
       retained: false,
     },
     {
       object: tlsSecret(ctx, names.maestroClientCertSecret, tls.ca.cert, tls.maestroClient),
-      plane: 'control',
       retained: false,
     },
-    { object: config, plane: 'control', retained: false },
-    { object: service, plane: 'control', retained: false },
-    { object: deployment, plane: 'control', retained: false },
+    { object: config, retained: false },
+    { object: service, retained: false },
+    { object: deployment, retained: false },
   ];
   if (exposure?.type === 'Route' && exposure.host) {
     objects.push({
@@ -218,7 +216,6 @@ export function renderEmbeddedBroker(ctx: RenderContext, tls: MqttTlsMaterial): 
         ports.mqttTls,
         'broker',
       ),
-      plane: 'control',
       retained: false,
     });
   }

@@ -40,7 +40,7 @@ export function renderNamespaceAndServiceAccount(ctx: RenderContext): RenderedOb
     automountServiceAccountToken: false,
   };
   return [
-    { object: namespace, plane: 'control', retained: true },
-    { object: serviceAccount, plane: 'control', retained: false },
+    { object: namespace, retained: true },
+    { object: serviceAccount, retained: false },
   ];
 }

@@ -65,8 +65,8 @@ export function renderNetworkPolicies(ctx: RenderContext): RenderedObject[] {
     },
   };
   const objects: RenderedObject[] = [
-    { object: defaultDeny, plane: 'control', retained: false },
-    { object: server, plane: 'control', retained: false },
+    { object: defaultDeny, retained: false },
+    { object: server, retained: false },
   ];
   if (ctx.spec.transport === 'mqtt' && ctx.spec.broker.type === 'Embedded') {
     const broker: NetworkPolicyObject = {
@@ -79,7 +79,7 @@ export function renderNetworkPolicies(ctx: RenderContext): RenderedObject[] {
         ingress: [{ ports: [{ protocol: 'TCP', port: ports.mqttTls }] }],
       },
     };
-    objects.push({ object: broker, plane: 'control', retained: false });
+    objects.push({ object: broker, retained: false });
   }
   return objects;
 }

@@ -246,7 +246,6 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
         { name: 'https', port: ports.http },
         servingCertAnnotations(ctx, 'rest'),
       ),
-      plane: 'control',
       retained: false,
     },
     {
@@ -255,15 +254,13 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
         { name: 'grpc', port: ports.grpc },
         servingCertAnnotations(ctx, 'grpc'),
       ),
-      plane: 'control',
       retained: false,
     },
     {
       object: service(names.metricsService, { name: 'metrics', port: ports.metrics }),
-      plane: 'control',
       retained: false,
     },
-    { object: deployment, plane: 'control', retained: false },
+    { object: deployment, retained: false },
   ];
 
   if (ctx.replicas > 1) {
@@ -273,7 +270,7 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
       metadata: objectMeta(names.podDisruptionBudget, namespace, 'server'),
       spec: { maxUnavailable: 1, selector: { matchLabels: { ...selectors.server } } },
     };
-    objects.push({ object: pdb, plane: 'control', retained: false });
+    objects.push({ object: pdb, retained: false });
   }
   return objects;
 }

@@ -10,6 +10,7 @@ import type {
   V1Toleration,
 } from '@kubernetes/client-node';
 import type { DatabaseType, MaestroSpec, Transport } from '../../../api/maestro.js';
+import type { PlaneName } from '../../../api/planes.js';
 import type { ClusterManager } from '../../../api/upstream/clustermanager.js';
 
 /** Metadata every rendered object has: a name, our labels, maybe an owner reference. */
@@ -132,12 +133,13 @@ export interface RenderInput {
 /**
  * Where an object goes: `control` = the operand API server (workloads and what their pods read),
  * `data` = the API server of the MCE and ClusterManager (objects in open-cluster-management-hub).
+ * Render names no plane per object: the plane table (`planeFor`, src/api/planes.ts) decides, and
+ * render pins an object with its annotation only where the table would be wrong.
  */
-export type Plane = 'control' | 'data';
+export type Plane = PlaneName;
 
 export interface RenderedObject {
   object: KubeObject;
-  plane: Plane;
   /** Retained data: never pruned while retainDataOnDisable is true, and carries no owner reference. */
   retained: boolean;
 }
