@@ -122,7 +122,8 @@ describe('Informer', () => {
     await informer.stop();
     expect(lists).toBe(1);
     expect(events).toEqual(['add a@5', 'add c@11', 'update c@12']);
-  });
+    // Three reconnects with real backoff (~1.4 s) outlast Jest's 5 s default on a loaded machine.
+  }, 20_000);
 
   it('only emits update when the resourceVersion changed', async () => {
     coreDiscovery();
