@@ -27,7 +27,14 @@ export {
   type Check,
   type RunningServer,
 } from './http-servers.js';
-export { Informer, dropManagedFields, type InformerHandler, type InformerOptions } from './informer.js';
+export {
+  Informer,
+  dropManagedFields,
+  trimObject,
+  type InformerHandler,
+  type InformerOptions,
+} from './informer.js';
+export { sharedInformer } from './shared-informers.js';
 export { compareResourceVersions } from './resource-version.js';
 export { StringInterner } from './intern.js';
 export { KeySets } from './key-sets.js';

@@ -43,6 +43,17 @@ export function dropManagedFields<T extends KubeObject>(obj: T): T {
   return { ...obj, metadata };
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Drops managedFields and kubectl's last-applied copy, the two large parts no controller reads. */
+export function trimObject<T extends KubeObject>(obj: T): T {
+  const trimmed = dropManagedFields(obj);
+  const annotations = trimmed.metadata.annotations;
+  if (!annotations || !(LAST_APPLIED in annotations)) return trimmed;
+  const { [LAST_APPLIED]: _drop, ...rest } = annotations;
+  return { ...trimmed, metadata: { ...trimmed.metadata, annotations: rest } };
+}
+
 type WatchOutcome = { kind: 'closed' | 'gone' | 'silent'; events: number; ms: number };
 
 /**
@@ -105,6 +116,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.abort.abort();
     for (const wake of this.syncWaiters) wake();
     await this.loop;
+  }
+
+  /** True once `stop` was called: a stopped informer never starts again. */
+  get stopped(): boolean {
+    return this.abort.signal.aborted;
   }
 
   /** True once the first list has been applied. */

@@ -16,6 +16,9 @@
  * later ones start sharing again.
  */
 
+/** Longer strings are kept as they are. */
+const LONGEST_SHARED = 64;
+
 /** Fields whose values are unique per object version: never worth a table entry. */
 const UNIQUE = new Set(['uid', 'resourceVersion']);
 /**
@@ -53,6 +56,8 @@ export class StringInterner {
   }
 
   private one(s: string): string {
+    // Long values (records, detailed messages) are rarely repeated: a table entry would only cost.
+    if (s.length > LONGEST_SHARED) return s;
     const known = this.table.get(s);
     if (known !== undefined) return known;
     if (this.table.size >= this.maxEntries) this.table = new Map();

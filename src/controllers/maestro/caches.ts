@@ -21,6 +21,7 @@ import { ADDON_API_VERSION, PLACEMENT_API_VERSION } from '../../api/upstream/ocm
 import type { Planes } from '../../kube/index.js';
 import {
   Informer,
+  sharedInformer,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -93,7 +94,14 @@ export class MaestroCaches {
     const data = planes.data;
     const make = (client: KubeClient, o: Omit<ConstructorParameters<typeof Informer>[0], 'client'>) =>
       new Informer({ client, logger: log, ...o });
-    this.mce = make(data, { apiVersion: MCE_API_VERSION, kind: MCE_KIND, transform: trimObject });
+    // Shared with the rollout controllers, which read the hub version from it.
+    this.mce = sharedInformer({
+      client: data,
+      logger: log,
+      apiVersion: MCE_API_VERSION,
+      kind: MCE_KIND,
+      transform: trimObject,
+    });
     this.maestro = make(data, {
       apiVersion: MAESTRO_API_VERSION,
       kind: MAESTRO_KIND,

@@ -2,18 +2,9 @@
  * Transforms that trim objects before they are cached: the controller keeps a few hundred
  * objects, but some (pod templates, ClusterManagers) carry large parts it never reads.
  */
-import { dropManagedFields, FIELD_MANAGER, type KubeObject } from '../../runtime/index.js';
+import { FIELD_MANAGER, trimObject, type KubeObject } from '../../runtime/index.js';
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Drops managedFields and kubectl's last-applied copy, the two large parts we never read. */
-export function trimObject<T extends KubeObject>(obj: T): T {
-  const trimmed = dropManagedFields(obj);
-  const annotations = trimmed.metadata.annotations;
-  if (!annotations || !(LAST_APPLIED in annotations)) return trimmed;
-  const { [LAST_APPLIED]: _drop, ...rest } = annotations;
-  return { ...trimmed, metadata: { ...trimmed.metadata, annotations: rest } };
-}
+export { trimObject };
 
 /** Keeps only our own server-side-apply entries of managedFields: they say which fields we own. */
 export function keepOwnApplyEntries<T extends KubeObject>(obj: T): T {

@@ -82,7 +82,7 @@ function conditions(keep: Record<string, { time: boolean }>): Step {
 }
 
 /** Fields of metadata nothing reads from these caches (uids are unique: 60 bytes each). */
-function dropMetadata(...fields: ('uid' | 'creationTimestamp' | 'labels')[]): Step {
+function dropMetadata(...fields: ('uid' | 'creationTimestamp' | 'labels' | 'generation')[]): Step {
   return (obj) => {
     obj.metadata = omit(obj.metadata, fields);
   };
@@ -135,14 +135,14 @@ export const trims = {
   /** Health (Available and its transition), Joined and creation time for the console, labels, our annotations. */
   cluster: trimWith(
     managedClusterSchema,
-    dropMetadata('uid'),
+    dropMetadata('uid', 'generation'),
     annotations(clusterAnnotation),
     conditions({ [MANAGED_CLUSTER_AVAILABLE]: { time: true }, ManagedClusterJoined: { time: false } }),
   ),
   /** Available and Progressing (both with their transitions: health since, completed at), config references. */
   addOn: trimWith(
     managedClusterAddOnSchema,
-    dropMetadata('uid', 'creationTimestamp'),
+    dropMetadata('uid', 'creationTimestamp', 'generation'),
     annotations((k) => k.startsWith(STATE_ANNOTATION_PREFIX)),
     dropStatus('supportedConfigs'),
     conditions({ Available: { time: true }, Progressing: { time: true } }),
@@ -158,6 +158,10 @@ export const trims = {
   work: trimWith(manifestWorkSchema, dropMetadata('uid', 'creationTimestamp'), workConditions),
   klusterletConfig: trimWith(klusterletConfigSchema),
   placement: trimWith(placementSchema),
-  decision: trimWith(placementDecisionSchema),
+  /** Cluster names only: the reason is never read. */
+  decision: trimWith(placementDecisionSchema, (obj) => {
+    const status = (obj as { status?: { decisions?: { clusterName: string }[] } }).status;
+    if (status?.decisions) status.decisions = status.decisions.map((d) => ({ clusterName: d.clusterName }));
+  }),
   clusterManagementAddOn: trimWith(clusterManagementAddOnSchema),
 };

@@ -29,6 +29,8 @@ import {
   compareResourceVersions,
   Informer,
   keyOf,
+  sharedInformer,
+  trimObject,
   objectKey,
   type KubeClient,
   type KubeObject,
@@ -93,7 +95,14 @@ export class RolloutInformers implements RolloutWorld {
     this.klusterletConfigs = make(KLUSTERLET_CONFIG_API_VERSION, 'KlusterletConfig', {
       transform: trims.klusterletConfig,
     });
-    this.engines = make(MCE_API_VERSION, MCE_KIND);
+    // Shared with the Maestro controller, which reads its toggle from it.
+    this.engines = sharedInformer({
+      client,
+      logger,
+      apiVersion: MCE_API_VERSION,
+      kind: MCE_KIND,
+      transform: trimObject,
+    });
     this.members = make(AGENT_ROLLOUT_MEMBERSHIP_API_VERSION, AGENT_ROLLOUT_MEMBERSHIP_KIND);
 
     this.decisions.addIndex(BY_PLACEMENT, (o) => {

@@ -15,6 +15,12 @@ describe('StringInterner', () => {
     expect(interner.size).toBe(7);
   });
 
+  it('leaves long strings out of the table: records and detailed messages are rarely repeated', () => {
+    const interner = new StringInterner();
+    interner.intern({ a: 'x'.repeat(65), b: 'y'.repeat(64) });
+    expect(interner.size).toBe(1);
+  });
+
   it('starts a new table once the bound is reached', () => {
     const interner = new StringInterner(3);
     interner.intern(['a', 'b', 'c']);

@@ -25,6 +25,7 @@ const cluster = (name: string): KubeObject =>
       name,
       uid: `uid-${name}`,
       resourceVersion: '7',
+      generation: 3,
       creationTimestamp: '2026-12-01T09:00:00Z',
       labels: { name, env: 'prod' },
       annotations: {
@@ -129,6 +130,21 @@ describe('fleet cache trims', () => {
       ],
     });
     expect(a.status).toBe(b.status);
+  });
+
+  it('keeps the cluster names of a PlacementDecision', () => {
+    const d = trims.decision({
+      apiVersion: 'cluster.open-cluster-management.io/v1beta1',
+      kind: 'PlacementDecision',
+      metadata: { name: 'p-decision-1', namespace: 'ns' },
+      status: {
+        decisions: [
+          { clusterName: 'c1', reason: 'picked' },
+          { clusterName: 'c2', reason: '' },
+        ],
+      },
+    } as KubeObject) as Loose;
+    expect(d.status.decisions).toEqual([{ clusterName: 'c1' }, { clusterName: 'c2' }]);
   });
 
   it('keeps an empty annotation map where the object had annotations, so patches know the map exists', () => {
