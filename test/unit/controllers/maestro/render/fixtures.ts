@@ -1,7 +1,11 @@
 /** Builders for render inputs shared by the maestro unit tests. */
 import { type MaestroSpecInput, maestroSpecSchema } from '../../../../../src/api/maestro.js';
 import type { ClusterManager } from '../../../../../src/api/upstream/clustermanager.js';
-import type { KubeObject, RenderInput, RenderResult } from '../../../../../src/controllers/maestro/render/index.js';
+import type {
+  KubeObject,
+  RenderInput,
+  RenderResult,
+} from '../../../../../src/controllers/maestro/render/index.js';
 
 export const IMAGES = {
   maestro: 'quay.io/maestro/maestro:abc123',
