@@ -37,6 +37,15 @@ function exact(v: object): object {
   return Array.isArray(v) ? v.slice() : v;
 }
 
+/**
+ * A name that contains its own namespace (`cluster-1/cluster-1-klusterlet`) is made for that one
+ * namespace: it is never repeated, so it is not worth a table entry.
+ */
+function namedAfterNamespace(obj: Record<string, unknown>, key: string, value: string): boolean {
+  const ns = obj.namespace;
+  return key === 'name' && typeof ns === 'string' && ns !== '' && value.includes(ns);
+}
+
 export class StringInterner {
   private table = new Map<string, string>();
   private values = new Map<string, object>();
@@ -101,7 +110,7 @@ export class StringInterner {
       const v = obj[key];
       if (UNSHARED_FIELDS.has(key)) shareable = false;
       if (typeof v === 'string') {
-        if (!UNIQUE.has(key)) obj[key] = this.one(v);
+        if (!UNIQUE.has(key) && !namedAfterNamespace(obj, key, v)) obj[key] = this.one(v);
       } else if (v !== null && typeof v === 'object') {
         const childShare = share ? !PRIVATE_SUBTREES.has(key) : key === 'status' || key === 'spec';
         if (childShare && this.walk(v, true)) obj[key] = this.shared(v);

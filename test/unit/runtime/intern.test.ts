@@ -21,6 +21,14 @@ describe('StringInterner', () => {
     expect(interner.size).toBe(1);
   });
 
+  it('leaves out names made for their own namespace, which never repeat', () => {
+    const interner = new StringInterner();
+    interner.intern({ metadata: { name: 'c1-klusterlet', namespace: 'c1' } });
+    interner.intern({ metadata: { name: 'agent', namespace: 'c1' } });
+    // c1, agent
+    expect(interner.size).toBe(2);
+  });
+
   it('starts a new table once the bound is reached', () => {
     const interner = new StringInterner(3);
     interner.intern(['a', 'b', 'c']);
