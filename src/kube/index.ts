@@ -4,9 +4,8 @@ export {
   OWN_API_GROUP,
   PLANE_ANNOTATION,
   UnknownPlaneError,
-  makePlanes,
   planeFor,
   type PlacedObject,
   type PlaneName,
-  type Planes,
-} from './planes.js';
+} from '../api/planes.js';
+export { makePlanes, type Planes } from './planes.js';

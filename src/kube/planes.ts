@@ -6,17 +6,6 @@
 import { planeFor, type PlacedObject, type PlaneName } from '../api/planes.js';
 import type { KubeClient } from '../runtime/client/kube-client.js';
 
-export {
-  KIND_PLANES,
-  NAMESPACE_PLANES,
-  OWN_API_GROUP,
-  PLANE_ANNOTATION,
-  UnknownPlaneError,
-  planeFor,
-  type PlacedObject,
-  type PlaneName,
-} from '../api/planes.js';
-
 /** The two API servers the operator talks to. */
 export interface Planes {
   data: KubeClient;

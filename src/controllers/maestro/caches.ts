@@ -22,6 +22,7 @@ import type { Planes } from '../../kube/index.js';
 import {
   Informer,
   sharedInformer,
+  trimObject,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -29,7 +30,7 @@ import {
 } from '../../runtime/index.js';
 import { LEGACY_ADDON_NAME } from './constants.js';
 import { NamespaceSecrets } from './namespace-secrets.js';
-import { keepOwnApplyEntries, metadataOnly, trimObject } from './trim.js';
+import { keepOwnApplyEntries, metadataOnly } from './trim.js';
 import { PRUNABLE_KINDS, PRUNE_LABEL_SELECTOR, type Plane } from './render/index.js';
 
 /** A kind of object we create and may have to delete. */

@@ -6,13 +6,13 @@
  */
 import {
   Informer,
+  trimObject,
   type InformerHandler,
   type KubeClient,
   type KubeObject,
   type Logger,
 } from '../../runtime/index.js';
 import { ownershipLabels } from './render/index.js';
-import { trimObject } from './trim.js';
 
 /** A Secret as cached: data is base64, as on the wire. */
 export interface SecretObject extends KubeObject {

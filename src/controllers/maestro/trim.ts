@@ -4,8 +4,6 @@
  */
 import { FIELD_MANAGER, trimObject, type KubeObject } from '../../runtime/index.js';
 
-export { trimObject };
-
 /** Keeps only our own server-side-apply entries of managedFields: they say which fields we own. */
 export function keepOwnApplyEntries<T extends KubeObject>(obj: T): T {
   const own = (obj.metadata.managedFields ?? []).filter(

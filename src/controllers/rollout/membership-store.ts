@@ -10,7 +10,7 @@ import {
   AGENT_ROLLOUT_MEMBERSHIP_KIND,
   type AgentRolloutMembershipSpec,
 } from '../../api/agentrollout-membership.js';
-import { PLANE_ANNOTATION } from '../../kube/planes.js';
+import { PLANE_ANNOTATION } from '../../api/planes.js';
 import { objectKey, type KubeClient, type KubeObject } from '../../runtime/index.js';
 import type { Membership } from '../../rollout/index.js';
 import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
-import { makePlanes, PLANE_ANNOTATION, planeFor, UnknownPlaneError } from '../../../src/kube/planes.js';
+import { makePlanes, PLANE_ANNOTATION, planeFor, UnknownPlaneError } from '../../../src/kube/index.js';
 import { KubeClient } from '../../../src/runtime/client/kube-client.js';
 
 const obj = (apiVersion: string, kind: string, metadata: Record<string, unknown> = {}) => ({

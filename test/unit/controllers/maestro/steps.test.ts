@@ -15,7 +15,8 @@ import {
   installedNamespace,
   retainedKeys,
 } from '../../../../src/controllers/maestro/retained-data.js';
-import { keepOwnApplyEntries, trimObject } from '../../../../src/controllers/maestro/trim.js';
+import { keepOwnApplyEntries } from '../../../../src/controllers/maestro/trim.js';
+import { trimObject } from '../../../../src/runtime/index.js';
 import type { KubeObject } from '../../../../src/runtime/index.js';
 import { clusterManager, renderInput } from './render/fixtures.js';
 
