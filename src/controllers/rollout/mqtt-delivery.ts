@@ -3,6 +3,9 @@
  * transport mqtt and an address agents can dial (Maestro's status), the image to run, the CA of the
  * embedded broker to issue each cluster's client certificate, and Maestro's REST API to register
  * consumers. An external broker brings its own agent credentials, which the operator can't issue.
+ *
+ * REST is verified against what can have signed its certificate: `maestro-api-ca` (off OpenShift)
+ * and the service CA bundle OpenShift publishes in every namespace (`openshift-service-ca.crt`).
  */
 import { MAESTRO_API_VERSION, MAESTRO_KIND, MAESTRO_SINGLETON_NAME } from '../../api/maestro.js';
 import { issueMqttClientCertificate } from '../../tls/index.js';
@@ -16,6 +19,10 @@ type Maestro = KubeObject & {
   status?: { transport?: string; endpoints?: { rest?: string; agents?: string } };
 };
 type Secret = KubeObject & { data?: Record<string, string> };
+type ConfigMap = KubeObject & { data?: Record<string, string> };
+
+/** The ConfigMap OpenShift injects into every namespace with the service CA bundle. */
+export const SERVICE_CA_CONFIGMAP = 'openshift-service-ca.crt';
 
 export interface MqttResolution {
   delivery: MqttDelivery | null;
@@ -59,12 +66,19 @@ export async function resolveMqttDelivery(
       'no Maestro image for the agents: set spec.images.maestro on Maestro cluster or OPERAND_IMAGE_MAESTRO',
     );
   const namespace = maestro.spec?.namespace ?? 'maestro';
-  const secret = (await control.get({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    namespace,
-    name: names.mqttCaSecret,
-  })) as Secret | undefined;
+  const [secret, apiCa, serviceCa] = (await Promise.all([
+    control.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: names.mqttCaSecret }),
+    control.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: names.apiCaSecret }),
+    control.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: SERVICE_CA_CONFIGMAP }),
+  ])) as [Secret | undefined, Secret | undefined, ConfigMap | undefined];
+  const restCa = [decode(apiCa?.data?.['ca.crt']), serviceCa?.data?.['service-ca.crt'] ?? '']
+    .filter((pem) => pem.trim() !== '')
+    .join('\n');
+  if (restUrl?.startsWith('https:') && !restCa)
+    problems.push(
+      `no CA to verify Maestro's REST certificate: neither Secret ${namespace}/${names.apiCaSecret} nor ` +
+        `ConfigMap ${namespace}/${SERVICE_CA_CONFIGMAP} holds one`,
+    );
   const ca = { cert: decode(secret?.data?.['ca.crt']), key: decode(secret?.data?.['ca.key']) };
   if (!ca.cert || !ca.key) {
     problems.push(
@@ -78,7 +92,7 @@ export async function resolveMqttDelivery(
       image,
       brokerHost,
       ca,
-      consumers: maestroConsumers(restUrl),
+      consumers: maestroConsumers(restUrl, { ca: restCa || undefined }),
       issueClientCertificate: (c, cluster) =>
         issueMqttClientCertificate(c, cluster, { now: new Date(now()) }),
     },

@@ -68,9 +68,21 @@ export const rolloutRbac: RbacTable = {
     },
   ],
   namespaced: {
-    // The embedded broker's CA, to issue each cluster's agent certificate (mqtt transport).
+    // The embedded broker's CA, to issue each cluster's agent certificate (mqtt transport), and
+    // the CAs that sign Maestro's REST certificate, to verify it when registering consumers.
     maestro: [
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['maestro-mqtt-ca'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        verbs: ['get'],
+        resourceNames: ['maestro-mqtt-ca', 'maestro-api-ca'],
+      },
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        verbs: ['get'],
+        resourceNames: ['openshift-service-ca.crt'],
+      },
     ],
     [IMPORT_CONTROLLER.namespace]: [
       {
