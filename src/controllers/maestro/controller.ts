@@ -74,6 +74,7 @@ export function createMaestroController(
     memo: new GeneratedMemo(),
     recorder: deps.recorder,
     images: operandImagesFromEnv(opts.env ?? process.env),
+    operatorNamespace: (opts.env ?? process.env).POD_NAMESPACE || undefined,
     clock,
     mceStatusWritten: new Map(),
   };

@@ -19,6 +19,8 @@ export interface MaestroRuntime {
   recorder: EventRecorder;
   /** Operand images from the operator environment (`OPERAND_IMAGE_*`). */
   images: OperandImages;
+  /** See `RenderInput.operatorNamespace`. */
+  operatorNamespace?: string;
   clock: Clock;
   /** The last problem logged, so a waiting operator says it once, not every reconcile. */
   lastProblem?: string;

@@ -4,8 +4,9 @@
  * - the server: gRPC 8090 from the OCM hub namespace, the operand namespace, and namespaces the
  *   admin labels `GRPC_CLIENT_NAMESPACE_LABEL=true` (callers still need a client certificate);
  *   metrics 8080 from `openshift-monitoring` on OpenShift, else from any namespace (the Prometheus
- *   namespace is unknown there); REST 8000 from nobody, since Maestro can't authenticate REST
- *   callers (see api-tls.ts): `kubectl port-forward` reaches it inside the pod's network namespace.
+ *   namespace is unknown there); REST 8000 only from the operator's own pods (they register
+ *   managed clusters as consumers there), since Maestro can't authenticate REST callers (see
+ *   api-tls.ts): `kubectl port-forward` reaches it inside the pod's network namespace.
  *   Probes come from the kubelet on the node, which NetworkPolicies do not restrict.
  * - the embedded broker: 8883 from anywhere (agents come through Routes, load balancers and node
  *   ports from outside the cluster; Mosquitto requires their client certificates).
@@ -23,6 +24,8 @@ import type { NetworkPolicyObject, RenderedObject } from './types.js';
 export const GRPC_CLIENT_NAMESPACE_LABEL = 'maestro.multicluster.openshift.io/grpc-client';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const OPENSHIFT_MONITORING_NAMESPACE = 'openshift-monitoring';
+/** The pod label of the operator's Deployment (config/manager/manager.yaml, the OLM bundle). */
+export const OPERATOR_POD_LABELS = { 'app.kubernetes.io/name': 'mce-maestro-operator' };
 
 const inNamespace = (name: string): V1NetworkPolicyPeer => ({
   namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
@@ -61,6 +64,19 @@ export function renderNetworkPolicies(ctx: RenderContext): RenderedObject[] {
           ],
           ports: [{ protocol: 'TCP', port: ports.metrics }],
         },
+        ...(ctx.input.operatorNamespace
+          ? [
+              {
+                from: [
+                  {
+                    ...inNamespace(ctx.input.operatorNamespace),
+                    podSelector: { matchLabels: { ...OPERATOR_POD_LABELS } },
+                  },
+                ],
+                ports: [{ protocol: 'TCP', port: ports.http }],
+              },
+            ]
+          : []),
       ],
     },
   };

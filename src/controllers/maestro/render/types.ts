@@ -128,6 +128,11 @@ export interface RenderInput {
   clusterManager?: ClusterManager;
   /** False on split-plane hubs: operands live on another API server than the MCE. */
   sameApiServerAsMce: boolean;
+  /**
+   * The namespace the operator's pods run in (`POD_NAMESPACE`), when it runs in the cluster: its
+   * pods are the one caller admitted to Maestro's REST, where it registers consumers.
+   */
+  operatorNamespace?: string;
 }
 
 /**

@@ -25,6 +25,7 @@ export const desiredState: Step = {
       clusterIngressDomain: world.hub.ingressDomain,
       clusterManager: world.clusterManager,
       sameApiServerAsMce: rt.planes.same,
+      operatorNamespace: rt.operatorNamespace,
     });
     const plan = planTransportRollout({
       mce: { name: mce.metadata.name, uid: mce.metadata.uid ?? '' },

@@ -2,7 +2,9 @@
  * Maestro's REST and gRPC listeners serve only TLS, gRPC requires client certificates from the
  * operator's API CA, and NetworkPolicies admit only the flows Maestro needs (security findings).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { parse as parseYaml } from 'yaml';
 import { renderMaestro } from '../../../../../src/controllers/maestro/render/index.js';
 import { FAKE_API_TLS, find, type PodTemplateOwner, renderInput } from './fixtures.js';
 
@@ -98,7 +100,7 @@ describe('Maestro NetworkPolicies', () => {
   });
 
   it.each([true, false])(
-    'admits gRPC and metrics to the server but nobody to REST (openshift %s)',
+    'admits gRPC and metrics to the server, and nobody to REST when the operator runs outside the cluster (openshift %s)',
     (openshift) => {
       const server = policies('grpc', openshift).get('maestro-server');
       const ports = (server.spec.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
@@ -121,6 +123,28 @@ describe('Maestro NetworkPolicies', () => {
       ]);
     },
   );
+
+  it("admits the operator's own pods to REST, where it registers consumers, and nobody else", () => {
+    const input = { ...renderInput({ spec: { transport: 'mqtt' } }), operatorNamespace: 'mce-operators' };
+    const server = find<Policy>(renderMaestro(input), 'NetworkPolicy', 'maestro-server', 'maestro');
+    const rest = (server.spec.ingress ?? []).filter((r) => r.ports?.some((p) => p.port === 8000));
+    // The pod labels of the operator's Deployment, as shipped.
+    const manager = parseYaml(readFileSync('config/manager/manager.yaml', 'utf8')) as {
+      spec: { template: { metadata: { labels: Record<string, string> } } };
+    };
+    const name = manager.spec.template.metadata.labels['app.kubernetes.io/name'];
+    expect(rest).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mce-operators' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8000 }],
+      },
+    ]);
+  });
 
   it('admits agents to the embedded broker on 8883 only, and renders no broker policy without it', () => {
     const broker = policies('mqtt', false).get('maestro-mqtt');
