@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the Maestro server (`maestro migration`, `maestro server`) from its Go module at the
+# Builds Maestro (`maestro migration`, `maestro server`, `maestro agent`) from its Go module at the
 # version pinned in hack/versions.env, into a cache outside the repository keyed by version:
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/maestro-<MAESTRO_VERSION>/maestro
 # Tests run it as a local process with the flags and Secret values the operator rendered.
+# `hack/build-maestro.sh work-client` builds the same module's gRPC source client instead
+# (`examples/manifestwork`: apply/get/delete ManifestWorks through Maestro's gRPC API, as a
+# workload source such as ACM's search or a user's controller does), into `maestro-work-client`.
 # Prints the binary path on the last line of stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,12 +14,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 say() { printf '[maestro] %s\n' "$*" >&2; }
 
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/mce-maestro-operator/maestro-${MAESTRO_VERSION}"
-if [ -x "$dir/maestro" ]; then
-  echo "$dir/maestro"
+case "${1:-server}" in
+  server) out=maestro pkg=github.com/openshift-online/maestro/cmd/maestro took="about 3-4 minutes" ;;
+  work-client) out=maestro-work-client pkg=github.com/openshift-online/maestro/examples/manifestwork took="seconds once the server is built" ;;
+  *) say "unknown target $1 (server or work-client)"; exit 2 ;;
+esac
+if [ -x "$dir/$out" ]; then
+  echo "$dir/$out"
   exit 0
 fi
 command -v go >/dev/null || { say "go is not installed; it is needed once to build maestro"; exit 1; }
-say "building github.com/openshift-online/maestro/cmd/maestro@${MAESTRO_VERSION} (first time: about 3-4 minutes)"
+say "building ${pkg}@${MAESTRO_VERSION} (first time: ${took})"
 start=$(date +%s)
 mkdir -p "$dir/src"
 # `go install maestro@version` fails here: it asks the proxy for the module's version list (to
@@ -31,7 +39,7 @@ require github.com/openshift-online/maestro ${MAESTRO_VERSION}
 MOD
 # maestro has no tags, so the proxy serves pseudo-versions the checksum database may not list.
 (cd "$dir/src" && GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/openshift-online" GOFLAGS=-mod=mod CGO_ENABLED=0 \
-  go build -trimpath -ldflags "-s -w" -o "$dir/maestro.tmp" github.com/openshift-online/maestro/cmd/maestro >&2)
-mv "$dir/maestro.tmp" "$dir/maestro"
-say "built in $(( $(date +%s) - start ))s: $dir/maestro"
-echo "$dir/maestro"
+  go build -trimpath -ldflags "-s -w" -o "$dir/$out.tmp" "$pkg" >&2)
+mv "$dir/$out.tmp" "$dir/$out"
+say "built in $(( $(date +%s) - start ))s: $dir/$out"
+echo "$dir/$out"

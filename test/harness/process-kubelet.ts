@@ -19,7 +19,11 @@
  *      program authenticates as that ServiceAccount, so its RBAC is real;
  *   4. `namespace`: `--namespace=<pod namespace>` (in a pod, read from the same directory);
  *   5. `listen`: `--listen=127.0.0.1:<free port>` for the health/metrics server every library-go
- *      controller command starts (in a pod each has its own network namespace).
+ *      controller command starts (in a pod each has its own network namespace);
+ *   6. `file-mount-path`: a mount path named inside a mounted file (Maestro's MQTT `config.yaml`
+ *      names `/secrets/mqtt/ca.crt`) → the materialized directory, in the pod's copy only.
+ *   Names of in-cluster Services the test maps with `hosts` resolve in the process's own
+ *   /etc/hosts (a private mount namespace, `withHosts`), as cluster DNS would answer them.
  * - reports the Deployment rolled out (status replicas, ready, available, updated,
  *   observedGeneration) once its process runs and its readiness probe passes (an httpGet probe is
  *   sent to the process's `--listen` address, TLS unverified as the kubelet's is), and not ready
@@ -31,8 +35,8 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import {
@@ -48,6 +52,7 @@ import {
   materializeVolumes,
   resolveEnv,
   rewriteMountPath,
+  withHosts,
   type PlainObject,
 } from './maestro-process.js';
 import { freePort } from './ports.js';
@@ -55,7 +60,8 @@ import { spawnManaged, type ManagedProcess } from './processes.js';
 
 const run = promisify(execFile);
 
-export type ProcessRewriteReason = 'binary' | 'mount-path' | 'in-cluster' | 'namespace' | 'listen';
+export type ProcessRewriteReason =
+  'binary' | 'mount-path' | 'in-cluster' | 'namespace' | 'listen' | 'file-mount-path';
 
 export interface ProcessRewrite {
   reason: ProcessRewriteReason;
@@ -83,6 +89,8 @@ export interface ProcessKubeletOptions {
   client: KubeClient;
   /** The local executable for an image, or undefined to leave the Deployment alone. */
   binaryFor(image: string): Promise<string | undefined>;
+  /** In-cluster host names and the loopback address each stands for (cluster DNS). */
+  hosts?: Record<string, string>;
 }
 
 export interface ProcessKubelet {
@@ -115,6 +123,8 @@ interface Pod {
   /** The readiness probe's URL (https://127.0.0.1:<listen port><path>), if the container has one. */
   probe?: string;
   ready: boolean;
+  /** Mount path → local directory, for rewriting paths inside refreshed files. */
+  mounts: Record<string, string>;
 }
 
 /** Starts the process kubelet on `cp` (see the file comment). */
@@ -225,17 +235,18 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     mkdirSync(dir, { recursive: true });
     const objects = await podObjects(client, namespace);
     let mounts: Record<string, string>;
+    const rewrites: ProcessRewrite[] = [];
     try {
       mounts = materializeVolumes(spec, objects, namespace, dir).mounts(container.name);
     } catch {
       rmSync(dir, { recursive: true, force: true });
       return undefined;
     }
+    rewrites.push(...rewriteFileMountPaths(spec, dir, mounts));
     const env = resolveEnv(container, objects, { name: podName, namespace });
     const rendered = [...(container.command ?? []), ...(container.args ?? [])].map(
       (a) => expandRefs(a, env).value,
     );
-    const rewrites: ProcessRewrite[] = [];
     const argv = rendered.map((arg, i) => {
       const to = i === 0 ? binary : rewriteMountPath(arg, mounts);
       if (to !== arg) rewrites.push({ reason: i === 0 ? 'binary' : 'mount-path', from: arg, to });
@@ -262,6 +273,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
           ? `${(httpGet.scheme ?? 'HTTP').toLowerCase()}://${listen}${httpGet.path ?? '/'}`
           : undefined,
       ready: false,
+      mounts,
       key: `${namespace}/${name}`,
       hash,
       image: container.image ?? '',
@@ -277,9 +289,10 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
   };
 
   const startProcess = (pod: Pod, d: Deployment) => {
-    const [command, ...args] = pod.argv;
-    if (!command) return;
+    const [binary, ...rest] = pod.argv;
+    if (!binary) return;
     pod.starts++;
+    const [command, args] = withHosts(opts.hosts ?? {}, join(pod.dir, 'etc-hosts'), binary, rest);
     const proc = spawnManaged(`pod ${pod.key}`, command, args, {
       logFile: pod.logFile,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...pod.env },
@@ -320,6 +333,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     // Writing the files again is what a kubelet's atomic writer does on every change.
     const objects = await podObjects(client, namespace);
     materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir);
+    rewriteFileMountPaths(spec, pod.dir, pod.mounts);
   };
 
   informer.addHandler({
@@ -364,6 +378,43 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
       await Promise.all([...pods.values()].map((p) => stopPod(p)));
     },
   };
+}
+
+/**
+ * Rewrites mount paths named inside the files of the pod's Secret and ConfigMap volumes
+ * (`<dir>/volumes/<volume>/…`; never an emptyDir, which the program writes itself) to their local
+ * directories, as the `file-mount-path` rewrites it returns (one per file and mount path).
+ */
+function rewriteFileMountPaths(
+  spec: V1PodSpec,
+  dir: string,
+  mounts: Record<string, string>,
+): ProcessRewrite[] {
+  const rewrites: ProcessRewrite[] = [];
+  const root = join(dir, 'volumes');
+  const files = (spec.volumes ?? [])
+    .filter((v) => (v.secret || v.configMap) && existsSync(join(root, v.name)))
+    .flatMap((v) =>
+      readdirSync(join(root, v.name), { recursive: true, encoding: 'utf8' }).map((f) =>
+        join(root, v.name, f),
+      ),
+    );
+  for (const file of files) {
+    if (!statSync(file).isFile()) continue;
+    const text = readFileSync(file, 'utf8');
+    let next = text;
+    for (const [mountPath, local] of Object.entries(mounts)) {
+      if (!next.includes(`${mountPath}/`)) continue;
+      next = next.split(`${mountPath}/`).join(`${local}/`);
+      rewrites.push({
+        reason: 'file-mount-path',
+        from: `${relative(root, file)}: ${mountPath}/`,
+        to: `${local}/`,
+      });
+    }
+    if (next !== text) writeFileSync(file, next);
+  }
+  return rewrites;
 }
 
 const helpTexts = new Map<string, Promise<string>>();

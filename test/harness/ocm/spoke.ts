@@ -52,6 +52,12 @@ export interface OcmSpokeOptions {
    * the agent. Images map to OCM versions by their tag (`versions`: tag → OCM version).
    */
   import?: { images: HubImages; versions: Record<string, string> };
+  /**
+   * More programs the process kubelet of an imported cluster runs: image → local binary (the
+   * Maestro agent a transport rollout delivers), and the in-cluster host names they dial, each
+   * mapped to a loopback address (cluster DNS for the processes).
+   */
+  processes?: { binaries: Record<string, string>; hosts?: Record<string, string> };
 }
 
 /** Starts a managed cluster's API server and its klusterlet agent, registered with `hub` as `name`. */
@@ -132,7 +138,9 @@ export async function startOcmSpoke(
     );
     if (opts.import) {
       const imported = opts.import;
+      const extra = opts.processes?.binaries ?? {};
       const binaryFor = (image: string) => {
+        if (extra[image]) return Promise.resolve(extra[image]);
         const version = image.includes('/registration-operator:')
           ? imported.versions[image.split(':').pop() ?? '']
           : undefined;
@@ -140,11 +148,15 @@ export async function startOcmSpoke(
           ? ocmBinDir(version).then((dir) => join(dir, 'registration-operator'))
           : Promise.resolve(undefined);
       };
-      processKubelet = await startProcessKubelet({ cp, client, binaryFor });
+      processKubelet = await startProcessKubelet({ cp, client, binaryFor, hosts: opts.processes?.hosts });
+      const images = (w: KubeObject) =>
+        (w as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }).spec?.template?.spec
+          ?.containers ?? [];
       kubelet = await startKubelet({
         client,
         skip: (w) =>
-          w.metadata.namespace === AGENT_NAMESPACE && w.metadata.name?.startsWith('klusterlet') === true,
+          (w.metadata.namespace === AGENT_NAMESPACE && w.metadata.name?.startsWith('klusterlet') === true) ||
+          images(w).some((c) => c.image !== undefined && extra[c.image] !== undefined),
       });
       const bootstrap = { kubeconfig: readFileSync(await hub.bootstrapKubeconfig(), 'utf8') };
       for (const o of importManifests(name, bootstrap, imported.images))

@@ -13,21 +13,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse as parseYaml } from 'yaml';
 import type { RenderInput } from '../../../src/controllers/maestro/render/index.js';
 import { issueMqttClientCertificate } from '../../../src/tls/index.js';
 import { consistently, eventually } from '../../harness/eventually.js';
 import {
   findObject,
   maestroBinary,
-  materializeVolumes,
   type PlainObject,
-  podSpecOf,
   type PreparedPod,
-  rewriteMountPath,
   withHosts,
 } from '../../harness/maestro-process.js';
-import { type Mosquitto, startMosquitto } from '../../harness/mosquitto.js';
+import type { Mosquitto } from '../../harness/mosquitto.js';
 import type { Postgres } from '../../harness/postgres.js';
 import { expectOnlyTlsConnections, startEmbeddedPostgres } from './embedded-postgres.js';
 import { spawnManaged } from '../../harness/processes.js';
@@ -44,6 +40,7 @@ import {
   API_TLS_FILE_FLAGS,
   insecureFetch,
   startServerAndWaitReady,
+  startRenderedMosquitto,
 } from './process-checks.js';
 
 const run = promisify(execFile);
@@ -55,7 +52,7 @@ let binary: string;
 let objects: PlainObject[];
 let input: RenderInput;
 let brokerName: string;
-const confRewrites: { from: string; to: string }[] = [];
+let confRewrites: { from: string; to: string }[] = [];
 const pods: PreparedPod[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'mmo-mqtt-clients-'));
 
@@ -68,30 +65,7 @@ beforeAll(async () => {
   ({ pg } = await startEmbeddedPostgres(objects, NS));
   createEmbeddedDatabase(pg, objects, NS);
 
-  // Mosquitto with the rendered pod's volumes (ConfigMap maestro-mqtt, Secret maestro-mqtt-certs);
-  // the rendered mosquitto.conf with only the listener port and the mount path prefixes rewritten.
-  const broker = findObject(objects, 'Deployment', 'maestro-mqtt', NS);
-  const spec = podSpecOf(broker);
-  const container = spec.containers[0];
-  expect(container?.command).toEqual(['/usr/sbin/mosquitto', '-c', '/mosquitto/config/mosquitto.conf']);
-  mq = await startMosquitto((port, dir) => {
-    const mounts = materializeVolumes(spec, objects, NS, dir).mounts('mosquitto');
-    const conf = readFileSync(join(mounts['/mosquitto/config'] ?? '', 'mosquitto.conf'), 'utf8');
-    return conf
-      .split('\n')
-      .map((line) => {
-        const [key, ...rest] = line.split(' ');
-        const value = rest.join(' ');
-        let to = line;
-        if (key === 'listener') to = `listener ${port}`;
-        else if (value.startsWith('/')) to = `${key} ${rewriteMountPath(value, mounts)}`;
-        if (to !== line) confRewrites.push({ from: line, to });
-        return to;
-      })
-      .join('\n');
-  });
-  const config = parseYaml(secretValue('maestro-mqtt', 'config.yaml')) as { brokerHost: string };
-  brokerName = config.brokerHost.replace(/:\d+$/, '');
+  ({ mq, confRewrites, brokerName } = await startRenderedMosquitto(objects, NS));
 }, 300_000);
 
 afterAll(async () => {

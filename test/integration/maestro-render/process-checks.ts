@@ -1,9 +1,13 @@
 /**
  * Checks shared by the tests that run the rendered Maestro pod as local processes.
  */
+import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { expect } from '@jest/globals';
+import { parse as parseYaml } from 'yaml';
+import { type Mosquitto, startMosquitto } from '../../harness/mosquitto.js';
 import { createCa, issueClientCertificate } from '../../../src/tls/certificates.js';
 import { eventually } from '../../harness/eventually.js';
 import type { Postgres } from '../../harness/postgres.js';
@@ -18,6 +22,8 @@ import {
   type PreparePodOptions,
   resolveEnv,
   tail,
+  materializeVolumes,
+  rewriteMountPath,
 } from '../../harness/maestro-process.js';
 
 /** The image path of the Maestro binary in the rendered command. */
@@ -81,9 +87,9 @@ export async function prepareMaestroPod(
     workload: findObject(objects, 'Deployment', 'maestro', namespace),
     objects,
     binaries: { [MAESTRO_IMAGE_BINARY]: binary },
-    // Nothing here makes Maestro call the API (no gRPC publish/subscribe), so an address that
-    // refuses connections stands in for the API server the in-cluster config names.
-    serviceAccount: { host: '127.0.0.1', port: 1, token: 'test-token', caCert: '' },
+    // Unless the caller gives a real API server: nothing in the process tests makes Maestro call
+    // it (no gRPC publish/subscribe), so an address that refuses connections stands in for it.
+    serviceAccount: rest.serviceAccount ?? { host: '127.0.0.1', port: 1, token: 'test-token', caCert: '' },
   });
   const migration = pod.initContainers.find((c) => c.name === 'migration');
   const server = pod.containers.find((c) => c.name === 'service');
@@ -196,7 +202,7 @@ export async function createAndListConsumer(pod: PreparedPod, name: string): Pro
 }
 
 /** The decoded data of Secret `name` in the rendered objects. */
-function secretData(objects: PlainObject[], name: string, namespace: string): Record<string, string> {
+export function secretData(objects: PlainObject[], name: string, namespace: string): Record<string, string> {
   const secret = findObject(objects, 'Secret', name, namespace) as PlainObject & {
     data?: Record<string, string>;
   };
@@ -312,4 +318,43 @@ export function insecureFetch(
     req.on('error', reject);
     req.end(init.body);
   });
+}
+
+/**
+ * Mosquitto from Debian with the rendered broker pod's volumes (ConfigMap maestro-mqtt, Secret
+ * maestro-mqtt-certs) and its mosquitto.conf with only the listener port and the mount path
+ * prefixes rewritten (returned, for exact expectations); and the broker's rendered Service name,
+ * from Maestro's broker config.
+ */
+export async function startRenderedMosquitto(
+  objects: PlainObject[],
+  namespace: string,
+): Promise<{ mq: Mosquitto; confRewrites: { from: string; to: string }[]; brokerName: string }> {
+  const spec = podSpecOf(findObject(objects, 'Deployment', 'maestro-mqtt', namespace));
+  expect(spec.containers[0]?.command).toEqual([
+    '/usr/sbin/mosquitto',
+    '-c',
+    '/mosquitto/config/mosquitto.conf',
+  ]);
+  const confRewrites: { from: string; to: string }[] = [];
+  const mq = await startMosquitto((port, dir) => {
+    const mounts = materializeVolumes(spec, objects, namespace, dir).mounts('mosquitto');
+    const conf = readFileSync(join(mounts['/mosquitto/config'] ?? '', 'mosquitto.conf'), 'utf8');
+    return conf
+      .split('\n')
+      .map((line) => {
+        const [key, ...rest] = line.split(' ');
+        const value = rest.join(' ');
+        let to = line;
+        if (key === 'listener') to = `listener ${port}`;
+        else if (value.startsWith('/')) to = `${key} ${rewriteMountPath(value, mounts)}`;
+        if (to !== line) confRewrites.push({ from: line, to });
+        return to;
+      })
+      .join('\n');
+  });
+  const config = parseYaml(secretData(objects, 'maestro-mqtt', namespace)['config.yaml'] ?? '') as {
+    brokerHost: string;
+  };
+  return { mq, confRewrites, brokerName: config.brokerHost.replace(/:\d+$/, '') };
 }
