@@ -4,7 +4,8 @@ import nock from 'nock';
 import type { KubeObject } from '../../../src/runtime/client/types.js';
 import { Informer } from '../../../src/runtime/informer.js';
 import { eventually } from '../../harness/eventually.js';
-import { cm, coreDiscovery, fakeClient, frames, SERVER } from './nock-helpers.js';
+import { coreDiscovery, fakeClient, SERVER } from './nock-helpers.js';
+import { cm, frames } from './watch-fixtures.js';
 
 beforeAll(() => {
   if (!nock.isActive()) nock.activate();

@@ -7,7 +7,8 @@ import {
   isNotFound,
   NotServedError,
 } from '../../../src/runtime/client/errors.js';
-import { cm, coreDiscovery, fakeClient, frames, SERVER } from './nock-helpers.js';
+import { coreDiscovery, fakeClient, SERVER } from './nock-helpers.js';
+import { cm, frames } from './watch-fixtures.js';
 
 beforeAll(() => {
   if (!nock.isActive()) nock.activate();

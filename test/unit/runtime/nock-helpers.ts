@@ -27,19 +27,4 @@ export function coreDiscovery(scope: nock.Scope = nock(SERVER)): nock.Scope {
   });
 }
 
-/** A ConfigMap as the server returns it in a list. */
-export function cm(name: string, rv: string, data: Record<string, string> = {}) {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'kubectl' }] },
-    data,
-  };
-}
-
-/** Watch response body: newline-delimited events. */
-export function frames(...events: { type: string; object: unknown }[]): string {
-  return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-}
-
 export const JSON_HEADERS = { 'Content-Type': 'application/json' };
