@@ -25,7 +25,7 @@ import {
 import { importController, klusterletWorkName } from './import-controller.js';
 import { placementController } from './placement.js';
 import { WritePool, WrittenCache } from './pool.js';
-import { AVAILABLE, bindingController, registrationController } from './registration.js';
+import { AVAILABLE, bindingController, leaseRenewer, registrationController } from './registration.js';
 import {
   clusterNames,
   createCluster,
@@ -60,7 +60,8 @@ export interface Fleet {
 
 /**
  * Creates the fleet and starts playing the hub controllers and agents; resolves once the fleet is
- * steady (rejects after `setupTimeoutMs`). Call `stop` when done.
+ * steady (rejects after `setupTimeoutMs`). Call `stop` when done. With `realHub`, only the
+ * managed clusters' agents are played (see `FleetOptions.realHub`).
  */
 export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const started = Date.now();
@@ -85,18 +86,26 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     hubNamespace,
   };
   audit.watch(ctx.informers);
+  if (opts.realHub && (opts.addOns ?? []).length > 0)
+    throw new Error(
+      'fleet: under the real hub the real add-on manager installs add-ons (addOns must be empty)',
+    );
   const works = workAgent(ctx);
-  const addOns = addOnManager(ctx);
-  const controllers: Controller[] = [
-    registrationController(ctx, opts.leaseGraceMs ?? 0),
-    bindingController(ctx),
-    placementController(ctx),
-    importController(ctx),
-    works.controller,
-    addOns.controller,
-  ];
+  const addOns = opts.realHub ? undefined : addOnManager(ctx);
+  const controllers: Controller[] = opts.realHub
+    ? [registrationController(ctx, 0, true), works.controller]
+    : [
+        registrationController(ctx, opts.leaseGraceMs ?? 0),
+        bindingController(ctx),
+        placementController(ctx),
+        importController(ctx),
+        works.controller,
+        ...(addOns ? [addOns.controller] : []),
+      ];
+  let leases: { stop(): void } | undefined;
   const informers = allInformers(ctx.informers);
   const stop = async () => {
+    leases?.stop();
     await Promise.all(controllers.map((c) => c.stop({ drain: false, timeoutMs: 2_000 })));
     await Promise.all(informers.map((i) => i.stop()));
     client.close();
@@ -119,6 +128,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       cmaUids.set(a.name, cma.metadata.uid ?? '');
     }
     await ctx.pool.each(names.entries(), ([i, name]) => createCluster(ctx, opts, name, i, cmaUids));
+    if (opts.realHub) leases = leaseRenewer(ctx, () => names, opts.realHub.leaseDurationSeconds);
     const pending = new Set(names);
     let lastLog = Date.now();
     await waitFor(
@@ -142,7 +152,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     throw err;
   }
   works.markSetup();
-  addOns.markSetup();
+  addOns?.markSetup();
   ctx.policy.settled = true;
   audit.recording = true;
   const setupMs = Date.now() - started;
@@ -210,11 +220,15 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   };
 }
 
-/** True once the cluster is Available with its klusterlet work applied and its add-ons Completed. */
+/**
+ * True once the cluster is Available with its klusterlet work applied and its add-ons Completed
+ * (under the real hub, where no import controller renders klusterlet works: once it is Available).
+ */
 function steady(ctx: FleetContext, n: string, opts: FleetOptions): boolean {
   const { clusters, works, addOns } = ctx.informers;
   const mc = clusters.get(undefined, n);
   if (mc?.status?.conditions?.find((c) => c.type === AVAILABLE)?.status !== 'True') return false;
+  if (opts.realHub) return true;
   const w = works.get(n, klusterletWorkName(n));
   const applied = w?.status?.conditions?.find((c) => c.type === 'Applied');
   if (!w || applied?.status !== 'True' || applied.observedGeneration !== w.metadata.generation) return false;

@@ -6,6 +6,10 @@
  * `unavailable` NoSelect taints from the Available condition, which drop the cluster from
  * Placements that don't tolerate them); and the DefaultClusterSet controller (clusters without a
  * clusterset label join `default`). Per ManagedClusterSetBinding: condition Bound.
+ *
+ * Under the real hub (`agentOnly`), only the agent's part: Joined, Available while the cluster
+ * answers, and the lease `leaseRenewer` keeps fresh; the real registration controller accepts,
+ * turns a cluster whose lease expired Unknown, and taints it.
  */
 import type { Controller } from '../../../src/runtime/controller.js';
 import {
@@ -15,6 +19,7 @@ import {
   type ConditionInput,
 } from '../../../src/runtime/conditions.js';
 import type { ReconcileResult } from '../../../src/runtime/reconcile.js';
+import { isNotFound } from '../../../src/runtime/index.js';
 import {
   CLUSTERSET_LABEL,
   mergePatch,
@@ -36,8 +41,28 @@ const KUBE_VERSION = 'v1.31.0';
 const conditionsFingerprint = (cs: Condition[] | undefined) =>
   goJson((cs ?? []).map(({ type, status, reason, message }) => ({ type, status, reason, message })));
 
+const JOINED: ConditionInput = {
+  type: 'ManagedClusterJoined',
+  status: 'True',
+  reason: 'ManagedClusterJoined',
+  message: 'Managed cluster joined',
+};
+const AVAILABLE_TRUE: ConditionInput = {
+  type: AVAILABLE,
+  status: 'True',
+  reason: 'ManagedClusterAvailable',
+  message: 'Managed cluster is available',
+};
+
 /** The MC conditions the agent and hub report now; undefined Available means "leave as is". */
-function desiredConditions(mc: SimCluster, reachable: boolean, graceOver: boolean): ConditionInput[] {
+function desiredConditions(
+  mc: SimCluster,
+  reachable: boolean,
+  graceOver: boolean,
+  agentOnly: boolean,
+): ConditionInput[] {
+  // The real hub accepts and expires; an agent reports only once it is accepted and while it runs.
+  if (agentOnly) return mc.spec?.hubAcceptsClient === true && reachable ? [JOINED, AVAILABLE_TRUE] : [];
   if (mc.spec?.hubAcceptsClient === false)
     return [
       {
@@ -54,20 +79,9 @@ function desiredConditions(mc: SimCluster, reachable: boolean, graceOver: boolea
       reason: 'HubClusterAdminAccepted',
       message: 'Accepted by hub cluster admin',
     },
-    {
-      type: 'ManagedClusterJoined',
-      status: 'True',
-      reason: 'ManagedClusterJoined',
-      message: 'Managed cluster joined',
-    },
+    JOINED,
   ];
-  if (reachable)
-    out.push({
-      type: AVAILABLE,
-      status: 'True',
-      reason: 'ManagedClusterAvailable',
-      message: 'Managed cluster is available',
-    });
+  if (reachable) out.push(AVAILABLE_TRUE);
   else if (graceOver)
     out.push({
       type: AVAILABLE,
@@ -88,8 +102,15 @@ export function desiredTaints(current: Taint[], available: string | undefined, n
   return [...others, keep(UNREACHABLE_TAINT)];
 }
 
-/** The simulated registration agents with the hub's taint and default-clusterset controllers. */
-export function registrationController(ctx: FleetContext, leaseGraceMs: number): Controller {
+/**
+ * The simulated registration agents with the hub's taint and default-clusterset controllers; with
+ * `agentOnly`, the agents alone (the real hub plays the rest).
+ */
+export function registrationController(
+  ctx: FleetContext,
+  leaseGraceMs: number,
+  agentOnly = false,
+): Controller {
   const { clusters } = ctx.informers;
   const controller = simController(ctx, 'registration', 8, (req) => reconcile(req.name));
   controller.watch(clusters);
@@ -106,7 +127,7 @@ export function registrationController(ctx: FleetContext, leaseGraceMs: number):
     const reachable = since === undefined;
     const graceLeft = since === undefined ? 0 : since + leaseGraceMs - now.getTime();
     let conditions = (mc.status?.conditions ?? []) as Condition[];
-    for (const c of desiredConditions(mc, reachable, graceLeft <= 0))
+    for (const c of desiredConditions(mc, reachable, graceLeft <= 0, agentOnly))
       conditions = setCondition(conditions, c, { now });
     await patchIfChanged(ctx, {
       what: 'registration-agent:status',
@@ -123,6 +144,7 @@ export function registrationController(ctx: FleetContext, leaseGraceMs: number):
       actual: () => conditionsFingerprint(mc.status?.conditions),
     });
 
+    if (agentOnly) return;
     // The taint and default-clusterset controllers act on what the status now says.
     const available = conditions.find((c) => c.type === AVAILABLE)?.status;
     const taints = desiredTaints(mc.spec?.taints ?? [], available, now);
@@ -180,4 +202,44 @@ export function bindingController(ctx: FleetContext): Controller {
   }
 
   return controller;
+}
+
+const LEASE = 'managed-cluster-lease';
+
+/**
+ * The registration agents' lease renewal, under the real hub: every `seconds`, each cluster that
+ * answers sets `renewTime` on its `managed-cluster-lease`, as the agent does every
+ * `leaseDurationSeconds`. The hub creates the lease (with the cluster-name label its informer
+ * selects on); until then there is nothing to renew, as for the real agent. A cluster made
+ * unreachable stops renewing, and the real registration controller turns it Unknown after its
+ * grace (5 lease durations).
+ */
+export function leaseRenewer(
+  ctx: FleetContext,
+  names: () => readonly string[],
+  seconds: number,
+): { stop(): void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const renew = async (name: string) => {
+    const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
+    const ref = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: name, name: LEASE };
+    await mergePatch(ctx, 'registration-agent:lease', ref, { spec: { renewTime } }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  };
+  const round = async () => {
+    const due = names().filter((n) => ctx.policy.reachable(n) && ctx.informers.clusters.get(undefined, n));
+    await ctx.pool
+      .each(due, (n) => renew(n))
+      .catch((err: unknown) => ctx.log.warn({ err }, 'lease renewal failed'));
+    if (!stopped) timer = setTimeout(() => void round(), seconds * 1000);
+  };
+  void round();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }

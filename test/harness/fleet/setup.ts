@@ -181,7 +181,7 @@ export async function createCluster(
     apiVersion: 'cluster.open-cluster-management.io/v1',
     kind: 'ManagedCluster',
     metadata: { name, labels },
-    spec: { hubAcceptsClient: true, leaseDurationSeconds: 60 },
+    spec: { hubAcceptsClient: true, leaseDurationSeconds: opts.realHub?.leaseDurationSeconds ?? 60 },
   });
   for (const a of opts.addOns ?? []) {
     await createOrGet(ctx, 'setup:managedclusteraddon', {

@@ -73,6 +73,15 @@ export interface FleetOptions {
   agents?: AgentOptions;
   /** From a cluster going unreachable to its ManagedCluster turning Available=Unknown (default 0; upstream ~5 min). */
   leaseGraceMs?: number;
+  /**
+   * Under the real OCM hub controllers (test/harness/ocm/hub.ts): the simulator plays only what
+   * runs on managed clusters, the registration agent (ManagedCluster Joined and Available while
+   * the cluster answers, its lease renewed every `leaseDurationSeconds`) and the work agent, and
+   * leaves acceptance, leases' expiry, taints, cluster sets, placement and the add-on manager to
+   * the real programs. No add-ons are created (`addOns` must be empty): the real add-on manager
+   * installs them from their ClusterManagementAddOn's install strategy.
+   */
+  realHub?: { leaseDurationSeconds: number };
   /** Concurrent writes to the API server (default 96). */
   writeConcurrency?: number;
   /** Client-side rate limit (defaults qps 2000, burst 4000). */
