@@ -16,6 +16,8 @@ export interface ProgressMemory {
   lastPhase: string | undefined;
   target: string;
   groups: string[];
+  /** When this process last wrote the rollout's status (pacing of progress-only writes). */
+  lastStatusWriteAt?: number;
 }
 
 export function memoryFor(

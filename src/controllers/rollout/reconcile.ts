@@ -12,8 +12,8 @@
  *  5. act: freeze new members (AgentRolloutMembership chunks), then start or revert the clusters
  *     of the step, one write each;
  *  6. write status once, in one place (server-side apply of the status only, skipped when
- *     unchanged), then events and the requeue; a failed cluster write is returned as an error
- *     after the status that reports it.
+ *     unchanged, progress-only changes paced by `status-pacing.ts`), then events and the
+ *     requeue; a failed cluster write is returned as an error after the status that reports it.
  */
 import {
   AGENT_ROLLOUT_API_VERSION,
@@ -56,6 +56,7 @@ import { recordPlan, forgetRollout } from './metrics.js';
 import { observeFleet } from './observe-fleet.js';
 import { memoryFor, observeTransitions, type ProgressMemory } from './progress-memory.js';
 import { PREVIOUS_REVISION, canonicalJson } from './revision.js';
+import { statusWriteDelay } from './status-pacing.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { applyStarts } from './apply-starts.js';
 import { isTerminalPhase, memoFromStatus, statusForPlan } from './status.js';
@@ -284,14 +285,22 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     log: Logger,
   ): Promise<ReconcileResult | void> {
     const { outcome, plan, mem } = result;
-    if (outcome && canonicalJson(outcome.status) !== canonicalJson(obj.status ?? {})) {
+    const t = now();
+    const delay = outcome
+      ? statusWriteDelay(obj.status, outcome.status, mem?.lastStatusWriteAt, t)
+      : undefined;
+    if (outcome && delay === 0) {
       await data.applyStatus({
         apiVersion: AGENT_ROLLOUT_API_VERSION,
         kind: AGENT_ROLLOUT_KIND,
         metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
         status: outcome.status,
       });
+      if (mem) mem.lastStatusWriteAt = t;
     }
+    // A progress-only change waits for its turn: come back for it.
+    if (outcome && delay !== undefined && delay > 0)
+      outcome.requeueAfter = Math.min(outcome.requeueAfter ?? delay, delay);
     if (outcome?.stall) {
       const { reason, message } = outcome.stall;
       log.info({ reason, message }, 'rollout stalled');
