@@ -20,17 +20,13 @@
  * etcd and kube-apiserver inherit this process's environment, so `GOGC=400 make bench` shows the
  * same rollout with the API server's garbage collector relaxed.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { KubeClient, type KubeObject } from '../../src/runtime/index.js';
-import { REPO_ROOT, type ControlPlane } from '../harness/control-plane.js';
 import { sleep } from '../harness/eventually.js';
 import { startFleet, versionedAddOn } from '../harness/fleet/index.js';
 import { startControlPlaneWithOwnCrds } from '../harness/own-crds.js';
-import { freePort } from '../harness/ports.js';
 import { liveHeapBytes } from './live-heap.js';
-import { spawnManaged } from '../harness/processes.js';
+import { apiServerRequests, diffCounts, guardedPid, peakRssMb, processCpu, round1 } from './measure.js';
+import { scrapeWrites, startOperator, waitReady } from './operator-process.js';
 import { figure, type BenchOptions, type BenchResult } from './types.js';
 
 const ADDON = 'managed-serviceaccount';
@@ -264,141 +260,4 @@ async function runOne(
     client.close();
     await cp.stop();
   }
-}
-
-interface StartedOperator {
-  process: ReturnType<typeof spawnManaged>;
-  metricsPort: number;
-  healthPort: number;
-  inspectPort: number;
-}
-
-/** The operator from the build, as deployed, with its inspector on a local port. */
-async function startOperator(cp: ControlPlane, name: string): Promise<StartedOperator> {
-  const metricsPort = await freePort();
-  const healthPort = await freePort();
-  const inspectPort = await freePort();
-  const process_ = spawnManaged(
-    name,
-    process.execPath,
-    [
-      ...(process.env.BENCH_ROLLOUT_NODE_FLAGS ?? imageNodeOptions()).split(' ').filter(Boolean),
-      `--inspect=127.0.0.1:${inspectPort}`,
-      join(REPO_ROOT, 'dist/src/main.js'),
-      `--kubeconfig=${cp.kubeconfigPath}`,
-      `--metrics-bind-address=127.0.0.1:${metricsPort}`,
-      // Plain HTTP: the bench counts API writes on /metrics, and secure metrics would add their
-      // own TokenReview and SubjectAccessReview creates (covered by secure-metrics.test.ts).
-      '--metrics-secure=false',
-      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
-      '--qps=200',
-      '--burst=400',
-      '--log-level=warn',
-    ],
-    { cwd: REPO_ROOT, logFile: join(cp.dir, `${name}.log`) },
-  );
-  return { process: process_, metricsPort, healthPort, inspectPort };
-}
-
-async function waitReady(healthPort: number, since: number): Promise<void> {
-  while (
-    !(await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() - since > 5 * 60_000) throw new Error('the operator was not ready in 5 minutes');
-    await sleep(250);
-  }
-}
-
-/** NODE_OPTIONS of the operator's Deployment (`config/manager`), so the bench runs it as deployed. */
-function imageNodeOptions(): string {
-  const deployment = parseYaml(readFileSync(join(REPO_ROOT, 'config/manager/manager.yaml'), 'utf8')) as {
-    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
-  };
-  const env = deployment.spec.template.spec.containers[0]?.env ?? [];
-  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
-}
-
-const round1 = (v: number) => Math.round(v * 10) / 10;
-
-/** The process under the guard started by spawnManaged. */
-function guardedPid(guardPid: number): number {
-  const children = readFileSync(`/proc/${guardPid}/task/${guardPid}/children`, 'utf8').trim().split(/\s+/);
-  return Number(children[0]);
-}
-
-/** Peak resident memory (VmHWM) of a guarded process. */
-function peakRssMb(guardPid: number): number {
-  const pid = guardedPid(guardPid);
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return round1(kb / 1024);
-}
-
-/** CPU seconds (user + system) each guarded process uses from now until `since()`, and this process. */
-function processCpu(guards: Record<string, number>): { since(): Record<string, number> } {
-  const pids: Record<string, number> = { simulator: process.pid };
-  for (const [name, guard] of Object.entries(guards)) pids[name] = guardedPid(guard);
-  const read = () =>
-    Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => {
-        // utime and stime are fields 14 and 15, after the parenthesised command name.
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        return [name, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS];
-      }),
-    );
-  const before = read();
-  return {
-    since: () => {
-      const now = read();
-      return Object.fromEntries(Object.keys(pids).map((n) => [n, (now[n] ?? NaN) - (before[n] ?? NaN)]));
-    },
-  };
-}
-
-/** kube-apiserver's request counter by `VERB resource[/subresource]`. */
-async function apiServerRequests(cp: {
-  kubectl(args: string[]): Promise<string>;
-}): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const line of (await cp.kubectl(['get', '--raw', '/metrics'])).split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!labels.resource) continue;
-    const key = `${labels.verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
-    out[key] = (out[key] ?? 0) + Number(line.split(' ').pop());
-  }
-  return out;
-}
-
-function diffCounts(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(after)
-      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
-      .filter(([, v]) => v > 0),
-  );
-}
-
-/** USER_HZ: 100 on every Linux architecture Node supports. */
-const CLOCK_TICKS = 100;
-
-async function scrapeWrites(
-  port: number,
-): Promise<{ verb: string; resource: string; subresource: string; value: number }[]> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const out: { verb: string; resource: string; subresource: string; value: number }[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^mce_maestro_api_writes_total\{(.*)\} (\d+(\.\d+)?)$/.exec(line);
-    if (!m?.[1]) continue;
-    const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    out.push({
-      verb: labels.verb ?? '',
-      resource: labels.resource ?? '',
-      subresource: labels.subresource ?? '',
-      value: Number(m[2]),
-    });
-  }
-  return out;
 }
