@@ -54,7 +54,8 @@ function countsOf(fleet: Fleet, slot: number): StateCounts {
   };
 }
 
-function emptyCounts(): StateCounts {
+/** Every state at zero. */
+export function emptyCounts(): StateCounts {
   return {
     pending: 0,
     progressing: 0,

@@ -21,6 +21,7 @@ import type { OcmHub } from '../../harness/ocm/hub.js';
 import type { Postgres } from '../../harness/postgres.js';
 import { startEmbeddedPostgres } from '../../integration/maestro-render/embedded-postgres.js';
 import { render } from '../../integration/maestro-render/inputs.js';
+import { maestroRunningMqtt } from '../../integration/rollout/helpers.js';
 import {
   createEmbeddedDatabase,
   prepareMaestroPod,
@@ -85,22 +86,8 @@ export async function startMaestroOnHub(hub: OcmHub): Promise<MaestroOnHub> {
     await runMigration(pod);
     await startServerAndWaitReady(pod);
     const status = result.status;
-    await hub.client.create({
-      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-      kind: 'Maestro',
-      metadata: { name: 'cluster' },
-      spec: { transport: 'mqtt' },
-    } as KubeObject);
-    await hub.client.applyStatus({
-      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-      kind: 'Maestro',
-      metadata: { name: 'cluster' },
-      // The rendered status, the broker's port being the one Mosquitto listens on here.
-      status: {
-        transport: status.transport,
-        endpoints: { ...status.endpoints, agents: `${broker.brokerName}:${mq.port}` },
-      },
-    } as KubeObject);
+    // The rendered status, the broker's port being the one Mosquitto listens on here.
+    await maestroRunningMqtt(hub.client, { ...status.endpoints, agents: `${broker.brokerName}:${mq.port}` });
     const client = secretData(objects, 'maestro-grpc-client-certs', MAESTRO_NS);
     return {
       restUrl: `https://localhost:${pod.ports.http}`,

@@ -12,7 +12,7 @@ import { issueClientCertificate } from '../../../src/tls/certificates.js';
 import { maestroConsumers } from '../../../src/controllers/rollout/maestro-consumers.js';
 import { eventually } from '../../harness/eventually.js';
 import { maestroBinary } from '../../harness/maestro-process.js';
-import { hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
+import { configMapData, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
@@ -24,6 +24,8 @@ const NS = 'transport-ops';
 const CLUSTERS = ['cluster1', 'cluster2'];
 const AGENT_POD = `${AGENT_NAMESPACE}/maestro-agent`;
 const SOURCE = 'mmo-e2e';
+/** The ConfigMap the source's ManifestWork carries. */
+const HELLO = 'hello-from-maestro';
 
 type Condition = { type: string; status: string };
 
@@ -38,7 +40,7 @@ const helloWork = (cluster: string) => ({
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: 'hello-from-maestro', namespace: 'default' },
+          metadata: { name: HELLO, namespace: 'default' },
           data: { cluster, via: 'maestro-mqtt' },
         },
       ],
@@ -131,13 +133,7 @@ describe('Maestro over mqtt with real agents', () => {
       const spoke = world.spoke(cluster).client;
       await eventually(
         async () => {
-          const cm = (await spoke.get({
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            namespace: 'default',
-            name: 'hello-from-maestro',
-          })) as { data?: Record<string, string> } | undefined;
-          expect(cm?.data).toEqual({ cluster, via: 'maestro-mqtt' });
+          expect(await configMapData(spoke, HELLO)).toEqual({ cluster, via: 'maestro-mqtt' });
         },
         {
           timeout: 30_000,
@@ -187,28 +183,14 @@ describe('Maestro over mqtt with real agents', () => {
     }
     // Nothing was stored in Maestro, and the cluster still holds the granted source's ConfigMap.
     await expect(source.get(cluster, 'denied')).rejects.toThrow(/not found/i);
-    const cm = await world.spoke(cluster).client.get({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      namespace: 'default',
-      name: 'hello-from-maestro',
-    });
-    expect((cm as { data?: Record<string, string> } | undefined)?.data?.cluster).toBe(cluster);
+    expect((await configMapData(world.spoke(cluster).client, HELLO))?.cluster).toBe(cluster);
   }, 120_000);
 
   it('removes what a deleted work applied', async () => {
     for (const cluster of CLUSTERS) {
       expect(await source.delete(cluster, 'hello')).toMatch(/deleted successfully/);
       await eventually(
-        async () =>
-          expect(
-            await world.spoke(cluster).client.get({
-              apiVersion: 'v1',
-              kind: 'ConfigMap',
-              namespace: 'default',
-              name: 'hello-from-maestro',
-            }),
-          ).toBeUndefined(),
+        async () => expect(await configMapData(world.spoke(cluster).client, HELLO)).toBeUndefined(),
         { timeout: 30_000, message: `the ConfigMap removed from ${cluster}` },
       );
     }

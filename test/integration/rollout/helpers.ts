@@ -142,3 +142,21 @@ export async function enableGrpcOnHub(client: KubeClient): Promise<void> {
     'merge',
   );
 }
+
+/**
+ * What the Maestro controller leaves for an mqtt transport rollout: Maestro `cluster` with
+ * transport mqtt, and its status naming the endpoints (`endpoints.agents`: the broker as agents
+ * dial it).
+ */
+export async function maestroRunningMqtt(
+  client: KubeClient,
+  endpoints: { rest: string; agents: string; [more: string]: string },
+): Promise<void> {
+  const ref = {
+    apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
+    kind: 'Maestro',
+    metadata: { name: 'cluster' },
+  };
+  await client.create({ ...ref, spec: { transport: 'mqtt' } } as KubeObject);
+  await client.applyStatus({ ...ref, status: { transport: 'mqtt', endpoints } } as KubeObject);
+}

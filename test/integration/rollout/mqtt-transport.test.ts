@@ -13,6 +13,7 @@ import { startMaestroServer, type MaestroServer } from '../../harness/maestro-se
 import {
   createPlacement,
   createRollout,
+  maestroRunningMqtt,
   rolloutStatus,
   startRolloutEnv,
   type RolloutEnv,
@@ -56,21 +57,10 @@ describe('mqtt transport rollout', () => {
         'ca.key': Buffer.from(ca.key).toString('base64'),
       },
     } as KubeObject);
-    await env.client.create({
-      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-      kind: 'Maestro',
-      metadata: { name: 'cluster' },
-      spec: { transport: 'mqtt' },
-    } as KubeObject);
-    await env.client.applyStatus({
-      apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
-      kind: 'Maestro',
-      metadata: { name: 'cluster' },
-      status: {
-        transport: 'mqtt',
-        endpoints: { rest: 'http://maestro.maestro.svc:8000', agents: 'mqtt.hub.example.com:443' },
-      },
-    } as KubeObject);
+    await maestroRunningMqtt(env.client, {
+      rest: 'http://maestro.maestro.svc:8000',
+      agents: 'mqtt.hub.example.com:443',
+    });
   });
   afterAll(async () => {
     await env?.stop();

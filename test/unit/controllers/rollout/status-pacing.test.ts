@@ -4,20 +4,13 @@ import {
   STATUS_PROGRESS_INTERVAL_MS,
   statusWriteDelay,
 } from '../../../../src/controllers/rollout/status-pacing.js';
+import { emptyCounts } from '../../../../src/rollout/summary.js';
 
 const counts = (succeeded: number, progressing: number) => ({
+  ...emptyCounts(),
   pending: 100 - succeeded - progressing,
   progressing,
-  soaking: 0,
   succeeded,
-  failed: 0,
-  timedOut: 0,
-  unreachable: 0,
-  skipped: 0,
-  rollbackPending: 0,
-  reverting: 0,
-  reverted: 0,
-  revertFailed: 0,
 });
 
 const group = {
