@@ -55,7 +55,7 @@ import { chunksOf, MembershipCache, writeMembers } from './membership-store.js';
 import { recordPlan, forgetRollout } from './metrics.js';
 import { observeFleet } from './observe-fleet.js';
 import { memoryFor, observeTransitions, type ProgressMemory } from './progress-memory.js';
-import { PREVIOUS_REVISION, canonicalJson } from './revision.js';
+import { PREVIOUS_REVISION } from './revision.js';
 import { statusWriteDelay } from './status-pacing.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { applyStarts } from './apply-starts.js';
