@@ -2,8 +2,9 @@
  * `make bundle`: the OLM bundle (`olm-bundle/`, registry+v1) from `config/` and the CRDs:
  * the ClusterServiceVersion (install strategy from config/manager and config/rbac, owned CRDs with
  * descriptors from their schemas, alm-examples from config/samples, relatedImages from the
- * Deployment), the CRDs, the metrics Service, ServiceMonitor and PrometheusRule, the metadata
- * annotations and bundle.Dockerfile. Deterministic: the only date is the release date recorded
+ * Deployment), the CRDs, the metrics Service, ServiceMonitor and PrometheusRule, the console Service
+ * of config/console (with the port, certificate mount and cert dir that component gives the
+ * Deployment), the metadata annotations and bundle.Dockerfile. Deterministic: the only date is the release date recorded
  * below for the package.json version.
  *
  *   node --import tsx hack/bundle.ts        (after hack/manifests.ts; `make bundle` runs both)
@@ -272,6 +273,83 @@ function relatedImages(deployment: Deployment): { name: string; image: string }[
   return images;
 }
 
+interface PatchOp {
+  op: string;
+  path: string;
+  value?: unknown;
+}
+
+/** The regional console's kustomize Component: the manifests that `oc apply` of config/ installs with it. */
+const CONSOLE_COMPONENT = 'config/console';
+const CONTAINER = '/spec/template/spec/containers/0';
+/**
+ * The console's flags in config/console, by who sets them in an OLM install. The bundle sets the
+ * certificate directory (it names the mount the bundle adds) through its environment variable (a
+ * Subscription's spec.config.env can set variables but not args); the hub admin sets the rest in
+ * the Subscription, since they turn the console on (it is off by default) and name their hub.
+ */
+const CONSOLE_FLAGS_IN_BUNDLE: Readonly<Record<string, string>> = { 'console-cert-dir': 'CONSOLE_CERT_DIR' };
+const CONSOLE_FLAGS_IN_SUBSCRIPTION: readonly string[] = [
+  'console-bind-address',
+  'console-region',
+  'console-geography',
+  'console-allowed-origins',
+];
+
+/** The JSON patch ops of config/console for the operator Deployment. */
+function consolePatchOps(read: ReadFile, deployment: string): PatchOp[] {
+  const component = parseAllDocuments(read(`${CONSOLE_COMPONENT}/kustomization.yaml`))[0]?.toJS() as
+    { patches?: { target?: { kind?: string; name?: string }; patch?: string }[] } | undefined;
+  return (component?.patches ?? []).flatMap((p) => {
+    if (p.target?.kind !== 'Deployment' || p.target.name !== deployment) {
+      throw new Error(
+        `${CONSOLE_COMPONENT}: hack/bundle.ts applies patches of Deployment ${deployment} only`,
+      );
+    }
+    return (parseAllDocuments(p.patch ?? '')[0]?.toJS() as PatchOp[] | undefined) ?? [];
+  });
+}
+
+/**
+ * The operator Deployment with what config/console adds to it, so the bundle's console Service
+ * finds its port and the service-ca certificate is mounted where the console reads it: every
+ * `add` to a list, but args, which become environment variables or are left to the Subscription
+ * (CONSOLE_FLAGS_IN_BUNDLE). Anything else in the component fails here rather than being dropped.
+ */
+function withConsole<T extends Deployment>(deployment: T, read: ReadFile): T {
+  const out = structuredClone(deployment);
+  for (const op of consolePatchOps(read, deployment.metadata.name)) {
+    const where = `${CONSOLE_COMPONENT}: ${op.op} ${op.path}`;
+    if (op.op !== 'add' || !op.path.endsWith('/-')) throw new Error(`${where}: only appends are supported`);
+    if (op.path === `${CONTAINER}/args/-`) {
+      const m = /^--([a-z-]+)=(.*)$/.exec(String(op.value));
+      const [flag, value] = [m?.[1] ?? '', m?.[2] ?? ''];
+      const env = CONSOLE_FLAGS_IN_BUNDLE[flag];
+      if (env) {
+        const container = out.spec.template.spec.containers[0];
+        if (!container) throw new Error(`${where}: the Deployment has no container`);
+        container.env = [...(container.env ?? []), { name: env, value }];
+      } else if (!CONSOLE_FLAGS_IN_SUBSCRIPTION.includes(flag)) {
+        throw new Error(
+          `${where}: say in hack/bundle.ts whether the bundle or the Subscription sets ${op.value}`,
+        );
+      }
+      continue;
+    }
+    let node: unknown = out;
+    const keys = op.path.split('/').slice(1, -1);
+    for (const key of keys) node = isObj(node) || Array.isArray(node) ? (node as Json)[key] : undefined;
+    if (!Array.isArray(node)) throw new Error(`${where}: no list at that path in the Deployment`);
+    node.push(structuredClone(op.value));
+  }
+  return out;
+}
+
+/** The Services of config/console (the Route is OpenShift-only and not a kind a bundle may carry). */
+function consoleServices(read: ReadFile): KubeObj[] {
+  return kustomizeResources(CONSOLE_COMPONENT, read).filter((o) => o.kind === 'Service');
+}
+
 /** Strips the namespace (OLM installs namespaced bundle objects into the operator's namespace). */
 function withoutNamespace<T extends KubeObj>(o: T): T {
   const { namespace: _ns, ...metadata } = o.metadata;
@@ -288,7 +366,7 @@ export function clusterServiceVersion(read: ReadFile): Json {
   const manager = kustomizeResources('config/manager', read);
   const rbac = kustomizeResources('config/rbac', read);
   const samples = kustomizeResources('config/samples', read);
-  const deployment = one<Deployment>(manager, 'Deployment', 'config/manager');
+  const deployment = withConsole(one<Deployment>(manager, 'Deployment', 'config/manager'), read);
   const serviceAccount = deployment.spec.template.spec.serviceAccountName;
   const clusterRoles = rbac.filter((o) => o.kind === 'ClusterRole');
   const operatorRoles = rbac.filter(
@@ -416,6 +494,7 @@ export function generateBundle(read: ReadFile): GeneratedFiles {
   const extras = [
     ...kustomizeResources('config/manager', read).filter((o) => o.kind === 'Service'),
     ...kustomizeResources('config/prometheus', read),
+    ...consoleServices(read),
   ];
   for (const o of extras) {
     files.set(
