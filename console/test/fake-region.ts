@@ -2,7 +2,13 @@
  * A region's console API in memory, answering the store's fetch calls: /info, paged clusters,
  * rollouts, an event stream the test pushes to, and actions. Tokens are checked like the server.
  */
-import type { ChangeEvent, ClusterSummary, Info, RolloutSummary } from '../src/lib/contract';
+import {
+  emptyStateCounts,
+  type ChangeEvent,
+  type ClusterSummary,
+  type Info,
+  type RolloutSummary,
+} from '../src/lib/contract';
 
 export function cluster(name: string, patch: Partial<ClusterSummary> = {}): ClusterSummary {
   return {
@@ -45,23 +51,9 @@ export function rollout(
 
 type Counts = RolloutSummary['groups'][number]['counts'];
 
-/** A group's or rollout's counts: zero but for those given. */
+/** A group's or rollout's counts: zero (the contract's empty counts) but for those given. */
 export function counts(patch: Partial<Counts> = {}): Counts {
-  return {
-    pending: 0,
-    progressing: 0,
-    soaking: 0,
-    succeeded: 0,
-    failed: 0,
-    timedOut: 0,
-    unreachable: 0,
-    skipped: 0,
-    rollbackPending: 0,
-    reverting: 0,
-    reverted: 0,
-    revertFailed: 0,
-    ...patch,
-  };
+  return { ...emptyStateCounts(), ...patch };
 }
 
 export interface Recorded {

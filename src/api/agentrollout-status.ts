@@ -150,6 +150,27 @@ export const agentRolloutStatusSchema = z
 
 export type AgentRolloutStatus = z.infer<typeof agentRolloutStatusSchema>;
 export type StateCountsStatus = z.infer<typeof stateCountsSchema>;
+
+/**
+ * Every state at zero: the planner's starting sum and the console's. Typed by the schema, so a
+ * state added there must be added here.
+ */
+export function emptyStateCounts(): StateCountsStatus {
+  return {
+    pending: 0,
+    progressing: 0,
+    soaking: 0,
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    unreachable: 0,
+    skipped: 0,
+    rollbackPending: 0,
+    reverting: 0,
+    reverted: 0,
+    revertFailed: 0,
+  };
+}
 export type GroupStatus = z.infer<typeof groupStatusSchema>;
 export type FailedClusterStatus = z.infer<typeof failedClusterSchema>;
 export type PlanMemoStatus = z.infer<typeof planMemoSchema>;

@@ -16,6 +16,9 @@ import {
 } from '../api/agentrollout-status.js';
 import { rolloutTargetSchema } from '../api/agentrollout.js';
 
+/** A rollout's counts with every state at zero (the console's test fakes build summaries from it). */
+export { emptyStateCounts } from '../api/agentrollout-status.js';
+
 export const CONSOLE_API_VERSION = 'v1';
 
 /** Paths of the API (the browser prefixes each region's base URL). */

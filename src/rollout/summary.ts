@@ -1,4 +1,5 @@
 /** The per-group summary a status field shows: counts by state, first start, last finish. */
+import { emptyStateCounts } from '../api/agentrollout-status.js';
 import { ClusterState, STATE_COUNT } from './cluster-state.js';
 import { countOf, totalOf, type Fleet } from './fleet.js';
 import { formatRfc3339 } from './rfc3339.js';
@@ -11,7 +12,7 @@ export function summarizeRollout(
   policy: CompiledPolicy,
   approved: ReadonlySet<string>,
 ): RolloutSummary {
-  const counts = emptyCounts();
+  const counts = emptyStateCounts();
   let total = 0;
   const groups: GroupSummary[] = fleet.walk.map((s) => {
     const c = countsOf(fleet, s.id);
@@ -51,24 +52,6 @@ function countsOf(fleet: Fleet, slot: number): StateCounts {
     reverting: n(ClusterState.Reverting),
     reverted: n(ClusterState.Reverted),
     revertFailed: n(ClusterState.RevertFailed),
-  };
-}
-
-/** Every state at zero. */
-export function emptyCounts(): StateCounts {
-  return {
-    pending: 0,
-    progressing: 0,
-    soaking: 0,
-    succeeded: 0,
-    failed: 0,
-    timedOut: 0,
-    unreachable: 0,
-    skipped: 0,
-    rollbackPending: 0,
-    reverting: 0,
-    reverted: 0,
-    revertFailed: 0,
   };
 }
 

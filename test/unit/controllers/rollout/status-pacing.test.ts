@@ -4,10 +4,10 @@ import {
   STATUS_PROGRESS_INTERVAL_MS,
   statusWriteDelay,
 } from '../../../../src/controllers/rollout/status-pacing.js';
-import { emptyCounts } from '../../../../src/rollout/summary.js';
+import { emptyStateCounts } from '../../../../src/api/agentrollout-status.js';
 
 const counts = (succeeded: number, progressing: number) => ({
-  ...emptyCounts(),
+  ...emptyStateCounts(),
   pending: 100 - succeeded - progressing,
   progressing,
   succeeded,
