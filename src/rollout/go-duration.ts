@@ -1,7 +1,7 @@
 /**
- * Go `time.Duration` text, both ways: parsing what `time.ParseDuration` accepts and printing what
- * `Duration.String()` prints. Durations are held as milliseconds (fractions allowed), the unit of
- * every clock value in the planner.
+ * Go `time.Duration` text, parsed as `time.ParseDuration` accepts it. Durations are held as
+ * milliseconds (fractions allowed), the unit of every clock value in the planner. (Printing them
+ * as Go does is only the OCM oracle's need: test/oracle/ocm/go-text.ts.)
  */
 
 const UNIT_MS: Record<string, number> = {
@@ -36,35 +36,4 @@ export function parseGoDuration(text: string): number | null {
     total += Number(amount) * scale;
   }
   return Number.isFinite(total) ? total : null;
-}
-
-/** Prints milliseconds the way Go's `Duration.String()` does: `1m0s`, `1h30m0s`, `1.5s`, `250ms`. */
-export function formatGoDuration(ms: number): string {
-  const negative = ms < 0;
-  const abs = Math.abs(ms);
-  const wholeMs = Math.floor(abs);
-  const ns = BigInt(wholeMs) * 1_000_000n + BigInt(Math.round((abs - wholeMs) * 1e6));
-  const text = formatNanoseconds(ns);
-  return negative && ns !== 0n ? `-${text}` : text;
-}
-
-function formatNanoseconds(ns: bigint): string {
-  if (ns === 0n) return '0s';
-  if (ns < 1_000n) return `${ns}ns`;
-  if (ns < 1_000_000n) return `${fixed(ns, 3)}µs`;
-  if (ns < 1_000_000_000n) return `${fixed(ns, 6)}ms`;
-  const hours = ns / 3_600_000_000_000n;
-  const minutes = (ns / 60_000_000_000n) % 60n;
-  const seconds = fixed(ns % 60_000_000_000n, 9);
-  if (hours > 0n) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0n) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}
-
-/** `value / 10^digits` with the fraction's trailing zeros dropped, as Go prints it. */
-function fixed(value: bigint, digits: number): string {
-  const scale = 10n ** BigInt(digits);
-  const whole = value / scale;
-  const fraction = (value % scale).toString().padStart(digits, '0').replace(/0+$/, '');
-  return fraction === '' ? `${whole}` : `${whole}.${fraction}`;
 }

@@ -1,34 +1,7 @@
 /**
- * RFC 3339 timestamps as Kubernetes writes them (`2022-01-01T00:00:00Z`), to and from epoch
- * milliseconds. Parsing is strict: a date that does not exist is refused rather than rolled over.
+ * RFC 3339 timestamps as Kubernetes writes them (`2022-01-01T00:00:00Z`), from epoch milliseconds.
+ * (Parsing them is only the OCM oracle's need: test/oracle/ocm/go-text.ts.)
  */
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** Epoch milliseconds of an RFC 3339 timestamp, or `null` when the text is not one. */
-export function parseRfc3339(text: string): number | null {
-  const m = RFC3339.exec(text);
-  if (m === null) return null;
-  const [, y, mo, d, h, mi, s, fraction, zone = 'Z'] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  let offsetMinutes = 0;
-  if (zone !== 'Z' && zone !== 'z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(4, 6));
-    if (oh > 23 || om > 59) return null;
-    offsetMinutes = sign * (oh * 60 + om);
-  }
-  const fractionMs = fraction === undefined ? 0 : Number(`0${fraction}`) * 1000;
-  return Date.UTC(year, month - 1, day, hour, minute, second) + fractionMs - offsetMinutes * 60_000;
-}
 
 /**
  * Formats epoch milliseconds in UTC: whole seconds as Kubernetes does (`…:05Z`), with milliseconds

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseGoDuration } from '../../../src/rollout/go-duration.js';
-import { parseRfc3339 } from '../../../src/rollout/rfc3339.js';
+import { parseRfc3339 } from './go-text.js';
 
 /** OCM's per-cluster rollout statuses, as `RolloutStatus` names them. */
 export const OCM_STATUSES = ['ToApply', 'Progressing', 'Succeeded', 'Failed', 'TimeOut', 'Skip'] as const;

@@ -6,7 +6,7 @@
  * that `planRollout`'s OCM-compatible strategies are checked against
  * (`test/unit/rollout/ocm-differential.test.ts`). Test code only: nothing in `src/` may import it.
  */
-import { formatGoDuration } from '../../../src/rollout/go-duration.js';
+import { formatGoDuration } from './go-text.js';
 import {
   ocmClusterToGroup,
   ocmClustersOf,

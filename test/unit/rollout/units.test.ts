@@ -1,7 +1,8 @@
 /** Go durations, RFC 3339 times and int-or-percent sizes. */
 import { describe, expect, it } from '@jest/globals';
-import { formatGoDuration, parseGoDuration } from '../../../src/rollout/go-duration.js';
-import { formatRfc3339, parseRfc3339 } from '../../../src/rollout/rfc3339.js';
+import { parseGoDuration } from '../../../src/rollout/go-duration.js';
+import { formatRfc3339 } from '../../../src/rollout/rfc3339.js';
+import { formatGoDuration, parseRfc3339 } from '../../oracle/ocm/go-text.js';
 import { parseRolloutSize, resolveBudget, resolveConcurrency } from '../../../src/rollout/rollout-size.js';
 
 describe('parseGoDuration', () => {
