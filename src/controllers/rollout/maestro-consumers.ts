@@ -8,7 +8,7 @@
  * OpenShift service CA), which no system trust store holds: requests verify the server against
  * `ca`, the PEM bundle the caller read from the hub, and never skip verification.
  */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export interface ConsumerClient {
@@ -36,7 +36,7 @@ function sender(ca: string | undefined): Send {
         timeout: 10_000,
         headers: init.body ? { 'Content-Type': 'application/json' } : {},
       };
-      const onResponse = (res: import('node:http').IncomingMessage) => {
+      const onResponse = (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
