@@ -67,10 +67,16 @@ export async function deleteDatabaseClaims(
   let deleted = 0;
   for (const name of databaseClaimNames(replicas)) {
     const ref = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name };
+    // The claims sit with the StatefulSet that made them: the plane table says where.
+    const client = ctx.planes.clientFor({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { namespace, name },
+    });
     try {
-      const claim = await ctx.planes.control.get(ref, { signal: ctx.signal });
+      const claim = await client.get(ref, { signal: ctx.signal });
       if (!claim || claim.metadata.deletionTimestamp) continue;
-      await ctx.planes.control.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
+      await client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
       deleted++;
       ctx.writes.count++;
       ctx.log.info({ namespace, claim: name }, 'deleted database volume claim');

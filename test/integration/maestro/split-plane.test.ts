@@ -146,4 +146,28 @@ describe('split control plane', () => {
     const cm = await data.get<KubeObject & { spec?: Record<string, unknown> }>(ref.clusterManager);
     expect(cm?.spec?.serverConfiguration).toBeUndefined();
   });
+
+  // The claims are the StatefulSet controller's, on the control plane: the plane table sends the
+  // delete there (a delete on the data plane would find nothing and leave the data behind).
+  it('deletes the database claim on the control plane when retainDataOnDisable is off', async () => {
+    const claim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: NS,
+      name: 'maestro-db-data-maestro-db-0',
+    };
+    await toggleMaestro(data, true);
+    await waitForCondition(data, 'Available', 'True', 'Available');
+    const before = (await control.get(claim))?.metadata.uid;
+    expect(before).toBeDefined();
+    await data.patch(ref.maestro, { spec: { retainDataOnDisable: false } }, 'merge');
+    await toggleMaestro(data, false);
+    await waitForCondition(data, 'Available', 'False', 'ComponentDisabled');
+    await eventually(async () => {
+      const left = await control.get(claim);
+      expect(
+        left === undefined || left.metadata.uid !== before || left.metadata.deletionTimestamp,
+      ).toBeTruthy();
+    });
+  });
 });
