@@ -10,12 +10,40 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import { configMapData, configMapWork, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
-import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
+import { explained } from '../../harness/ocm/diagnostics.js';
+import { AGENT_NAMESPACE, type OcmSpoke } from '../../harness/ocm/spoke.js';
 import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration/rollout/helpers.js';
 import { startRollouts, type RunningOperator } from './operator.js';
 
 const NS = 'fleet-ops';
+
+const HUB_KUBECONFIG_SECRET = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  namespace: AGENT_NAMESPACE,
+  name: 'hub-kubeconfig-secret',
+};
+
+/**
+ * The admin step OCM v1.2.1 needs (docs/testing.md): remove the CSR-era hub-kubeconfig-secret,
+ * then the agent's pod, and check that no CSR-era credential is left (a client certificate
+ * without the gRPC `config.yaml`): an agent that already copied it into its pod's emptyDir can
+ * write it back before it stops, and the next pod would count itself registered again. Returns
+ * how many rounds it took.
+ */
+async function removeCsrEraCredentials(spoke: OcmSpoke): Promise<number> {
+  for (let round = 1; ; round++) {
+    await spoke.client.delete(HUB_KUBECONFIG_SECRET);
+    await spoke.processKubelet()?.deletePod(`${AGENT_NAMESPACE}/klusterlet-agent`);
+    const left = await spoke.client.get<KubeObject & { data?: Record<string, string> }>(
+      HUB_KUBECONFIG_SECRET,
+    );
+    const data = left?.data ?? {};
+    if (!('tls.crt' in data) || 'config.yaml' in data) return round;
+    if (round === 3) throw new Error(`${spoke.name}: the CSR-era hub-kubeconfig-secret keeps coming back`);
+  }
+}
 
 describe('transport switch to gRPC through the real klusterlet operator', () => {
   let world: RealWorld;
@@ -63,38 +91,39 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       rolloutStrategy: { type: 'All' },
     });
     // The klusterlet operator re-deploys each agent with the gRPC driver.
-    await eventually(
-      () => {
-        for (const spoke of world.spokes) {
-          const args = agentArgs(spoke.name);
-          expect(args).toContain('--workload-source-driver=grpc');
-          expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
-        }
-      },
-      { timeout: 300_000, interval: 1_000, message: 'every agent re-deployed with the gRPC driver' },
+    await explained(world, () =>
+      eventually(
+        () => {
+          for (const spoke of world.spokes) {
+            const args = agentArgs(spoke.name);
+            expect(args).toContain('--workload-source-driver=grpc');
+            expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
+          }
+        },
+        { timeout: 300_000, interval: 1_000, message: 'every agent re-deployed with the gRPC driver' },
+      ),
     );
     for (const spoke of world.spokes) {
-      await spoke.client.delete({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        namespace: AGENT_NAMESPACE,
-        name: 'hub-kubeconfig-secret',
-      });
-      await spoke.processKubelet()?.deletePod(`${AGENT_NAMESPACE}/klusterlet-agent`);
+      const rounds = await removeCsrEraCredentials(spoke);
+      if (rounds > 1) console.log(`${spoke.name}: the CSR-era Secret came back; removed ${rounds} times`);
     }
     for (const spoke of world.spokes)
       await world.hub.client.create(configMapWork(spoke.name, 'over-grpc', { via: 'grpc' }));
-    await eventually(
-      async () => {
-        for (const spoke of world.spokes) {
-          expect(await configMapData(spoke.client, 'over-grpc')).toEqual({ via: 'grpc' });
-        }
-      },
-      { timeout: 600_000, interval: 1_000, message: 'the ConfigMap on every cluster' },
+    await explained(world, () =>
+      eventually(
+        async () => {
+          for (const spoke of world.spokes) {
+            expect(await configMapData(spoke.client, 'over-grpc')).toEqual({ via: 'grpc' });
+          }
+        },
+        { timeout: 600_000, interval: 1_000, message: 'the ConfigMap on every cluster' },
+      ),
     );
-    await eventually(
-      async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
-      { timeout: 300_000, interval: 1_000, message: 'the transport rollout to succeed' },
+    await explained(world, () =>
+      eventually(
+        async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
+        { timeout: 300_000, interval: 1_000, message: 'the transport rollout to succeed' },
+      ),
     );
     // Each cluster's agent got its gRPC client certificate through a CSR of OCM's grpc signer,
     // approved for the bootstrap identity and signed by the registration controller.
@@ -110,18 +139,20 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
     // And the hub sees each Available through the lease it now renews over gRPC. While the old
     // pod's leader lease ran out the cluster may have turned Unknown; the registration controller
     // marks it Available again at its next lease check (CI saw one lag behind the ConfigMap).
-    await eventually(
-      async () => {
-        for (const spoke of world.spokes) {
-          const mc = await world.hub.client.get({
-            apiVersion: 'cluster.open-cluster-management.io/v1',
-            kind: 'ManagedCluster',
-            name: spoke.name,
-          });
-          expect(isAvailable(mc)).toBe(true);
-        }
-      },
-      { timeout: 180_000, interval: 2_000, message: 'every cluster Available over gRPC' },
+    await explained(world, () =>
+      eventually(
+        async () => {
+          for (const spoke of world.spokes) {
+            const mc = await world.hub.client.get({
+              apiVersion: 'cluster.open-cluster-management.io/v1',
+              kind: 'ManagedCluster',
+              name: spoke.name,
+            });
+            expect(isAvailable(mc)).toBe(true);
+          }
+        },
+        { timeout: 180_000, interval: 2_000, message: 'every cluster Available over gRPC' },
+      ),
     );
   }, 1_500_000);
 });

@@ -1,0 +1,100 @@
+/**
+ * What a failed wait on the real OCM world prints, so a CI failure on a loaded machine can be
+ * explained from its log alone: per cluster, the agent pod the process kubelet runs (its driver
+ * flags, starts, last log lines), the hub's ManagedCluster conditions, the cluster's CSRs and its
+ * ManifestWorks' conditions; and the last error lines of each hub program.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../../src/runtime/index.js';
+import { AGENT_NAMESPACE } from './spoke.js';
+import type { RealWorld } from './world.js';
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  lastTransitionTime?: string;
+}
+
+// The agent logs this every few seconds on a control plane without the request-header CA.
+const NOISE = /configmap_cafile_content|Waiting for caches to sync|Caches are synced/;
+
+function lastLines(file: string, n: number, keep: (line: string) => boolean = () => true): string[] {
+  if (!existsSync(file)) return [`(no log at ${file})`];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return lines
+    .filter((l) => l.length > 0 && !NOISE.test(l) && keep(l))
+    .slice(-n)
+    .map((l) => `    ${l.slice(0, 300)}`);
+}
+
+const conditionsOf = (o: KubeObject | undefined) =>
+  ((o as { status?: { conditions?: Condition[] } } | undefined)?.status?.conditions ?? [])
+    .map((c) => `${c.type}=${c.status}${c.reason ? `(${c.reason})` : ''}@${c.lastTransitionTime ?? '?'}`)
+    .join(' ');
+
+/** A multi-line report of the world's state (never throws: it runs when something already failed). */
+export async function describeWorld(world: RealWorld): Promise<string> {
+  const out: string[] = [`--- real OCM world at ${new Date().toISOString()} ---`];
+  const hub = world.hub.client;
+  const csrs = await hub.list('certificates.k8s.io/v1', 'CertificateSigningRequest').catch(() => undefined);
+  for (const spoke of world.spokes) {
+    out.push(`cluster ${spoke.name}:`);
+    const pod = spoke.processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet-agent`);
+    if (pod) {
+      const flags = pod.argv.filter((a) => /registration-auth|workload-source-driver/.test(a)).join(' ');
+      out.push(`  agent pod: ${flags} starts=${pod.starts} running=${pod.running()}`);
+      out.push(...lastLines(pod.logFile, 25));
+    } else {
+      out.push('  agent pod: none');
+    }
+    // Which credentials the agent finds on the cluster: the keys only, never their values.
+    const secret = await spoke.client
+      .get({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'hub-kubeconfig-secret' })
+      .catch((err: unknown) => String(err));
+    const keys = (s: KubeObject | undefined) => Object.keys((s as { data?: object } | undefined)?.data ?? {});
+    out.push(
+      `  hub-kubeconfig-secret: ${typeof secret === 'string' ? secret : secret ? keys(secret).join(',') || '(empty)' : 'absent'}`,
+    );
+    const mc = await hub
+      .get({ apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster', name: spoke.name })
+      .catch((err: unknown) => String(err));
+    out.push(`  ManagedCluster: ${typeof mc === 'string' ? mc : conditionsOf(mc)}`);
+    for (const c of csrs?.items ?? []) {
+      if (c.metadata.labels?.['open-cluster-management.io/cluster-name'] !== spoke.name) continue;
+      const csr = c as KubeObject & {
+        spec?: { signerName?: string; username?: string };
+        status?: { certificate?: string };
+      };
+      out.push(
+        `  CSR ${c.metadata.name ?? ''}: signer=${csr.spec?.signerName ?? ''} user=${csr.spec?.username ?? ''} ${conditionsOf(c)} issued=${(csr.status?.certificate ?? '').length > 0}`,
+      );
+    }
+    const works = await hub
+      .list('work.open-cluster-management.io/v1', 'ManifestWork', { namespace: spoke.name })
+      .catch(() => undefined);
+    for (const w of works?.items ?? [])
+      out.push(`  ManifestWork ${w.metadata.name ?? ''}: ${conditionsOf(w)}`);
+  }
+  const logs = join(world.hub.cp.dir, 'ocm');
+  for (const name of world.hub.controllers.keys()) {
+    out.push(`hub ${name}:`);
+    out.push(...lastLines(join(logs, `${name}.log`), 10, (l) => /^[EW]\d{4}/.test(l)));
+  }
+  return out.join('\n');
+}
+
+/** Runs `wait`; when it fails, its error also carries the world's state. */
+export async function explained<T>(world: RealWorld, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (err) {
+    const state = await describeWorld(world).catch((e: unknown) => `(no state: ${String(e)})`);
+    if (err instanceof Error) {
+      err.message = `${err.message}\n${state}`;
+      throw err;
+    }
+    throw new Error(`${String(err)}\n${state}`);
+  }
+}
