@@ -5,9 +5,11 @@
  */
 import { KLUSTERLET_CONFIG_ANNOTATION } from '../../api/upstream/ocm.js';
 import { compositionOf } from '../../controllers/rollout/derived-config.js';
+import { feedbackValues } from '../../controllers/rollout/drivers/observer-work.js';
 import type { RolloutInformers } from '../../controllers/rollout/world.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { ClusterSummary } from '../contract.js';
+import { observedKlusterletVersion } from './klusterlet-version.js';
 import { SortedNames } from './name-index.js';
 import {
   CLUSTER_SET_LABEL,
@@ -69,10 +71,14 @@ export class FleetView {
     return this.world.rollouts.list() as CachedRollout[];
   }
 
-  /** The klusterlet version a cluster runs: its pin (derived KlusterletConfig), else the hub's. */
+  /** The klusterlet version a cluster runs, as observed where it can be (klusterlet-version.ts). */
   klusterletVersion(mc: CachedCluster): string | undefined {
     const selection = mc.metadata.annotations?.[KLUSTERLET_CONFIG_ANNOTATION] ?? '';
-    return compositionOf(this.world.klusterletConfig(selection))?.pin?.version ?? this.world.hubVersion();
+    return observedKlusterletVersion({
+      pin: compositionOf(this.world.klusterletConfig(selection))?.pin,
+      hubVersion: this.world.hubVersion(),
+      feedback: feedbackValues(this.world.observerWork(mc.metadata.name ?? '')),
+    });
   }
 
   summary(mc: CachedCluster): ClusterSummary {
