@@ -23,17 +23,11 @@ import {
   placementSchema,
   type OcmCondition,
 } from '../../api/upstream/ocm.js';
-import { dropManagedFields, StringInterner, type KubeObject } from '../../runtime/index.js';
+import { dropManagedFields, type KubeObject } from '../../runtime/index.js';
 import { STATE_ANNOTATION_PREFIX } from './cluster-state.js';
+import { fleetInterner as interner, internStateValue } from './fleet-strings.js';
 
-/**
- * One table for every kind: a cluster's name is shared by its ManagedCluster, the namespace of its
- * add-ons and works, and the decisions that list it.
- */
-const interner = new StringInterner();
-
-/** The same table for names read elsewhere than from objects (membership chunks). */
-export const internString = (s: string): string => interner.string(s);
+export { internString } from './fleet-strings.js';
 
 type Trim = (obj: KubeObject) => KubeObject;
 type Step = (obj: KubeObject) => void;
@@ -93,7 +87,8 @@ const NO_ANNOTATIONS: Record<string, string> = Object.freeze({}) as Record<strin
 
 /**
  * Annotations kept: `keep(key)` decides. An object that had annotations keeps an (empty) map, so
- * JSON patches still know whether `/metadata/annotations` exists on the server.
+ * JSON patches still know whether `/metadata/annotations` exists on the server. Our state
+ * annotations, the same on every cluster one reconcile started, are held once per value.
  */
 function annotations(keep: (key: string) => boolean): Step {
   return (obj) => {
@@ -101,7 +96,11 @@ function annotations(keep: (key: string) => boolean): Step {
     if (!a) return;
     const kept: Record<string, string> = {};
     let any = false;
-    for (const [k, v] of Object.entries(a)) if (keep(k)) [kept[k], any] = [v, true];
+    for (const [k, v] of Object.entries(a)) {
+      if (!keep(k)) continue;
+      kept[k] = k.startsWith(STATE_ANNOTATION_PREFIX) ? internStateValue(v) : v;
+      any = true;
+    }
     obj.metadata.annotations = any ? kept : NO_ANNOTATIONS;
   };
 }

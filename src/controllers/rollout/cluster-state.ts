@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { TargetKind } from '../../api/agentrollout.js';
+import { internString } from './fleet-strings.js';
 
 export const STATE_ANNOTATION_PREFIX = 'rollout.maestro.multicluster.openshift.io/';
 
@@ -34,10 +35,22 @@ export const clusterRolloutStateSchema = z.object({
 export type ClusterRolloutState = z.infer<typeof clusterRolloutStateSchema>;
 
 /**
- * Parsed states by the annotations object they came from. Cached objects are replaced, never
- * changed, on update, so every reconcile over 10,000s of clusters reuses the parse of the last.
+ * Parsed states by the annotations object they came from, one table per kind of target. Cached
+ * objects are replaced, never changed, on update, so every reconcile over 10,000s of clusters reuses
+ * the parse of the last.
  */
-const parsedStates = new WeakMap<Record<string, string>, Map<TargetKind, ClusterRolloutState | null>>();
+const parsedStates: Record<
+  TargetKind,
+  WeakMap<Record<string, string>, Readonly<ClusterRolloutState> | null>
+> = { klusterlet: new WeakMap(), transport: new WeakMap(), addOn: new WeakMap() };
+
+/**
+ * Recent parses by annotation value: the clusters one reconcile started carry the same value, so
+ * they share one frozen state (and its strings) rather than each holding its own. Bounded: values
+ * of past waves fall out.
+ */
+let parsedValues = new Map<string, Readonly<ClusterRolloutState> | null>();
+const PARSED_VALUES_BOUND = 1024;
 
 /** Parses a state annotation; `null` when absent or unreadable (then the cluster counts as untouched). */
 export function readClusterState(
@@ -46,19 +59,32 @@ export function readClusterState(
 ): Readonly<ClusterRolloutState> | null {
   const raw = annotations?.[stateAnnotation(kind)];
   if (!annotations || !raw) return null;
-  let byKind = parsedStates.get(annotations);
-  const known = byKind?.get(kind);
+  const byObject = parsedStates[kind];
+  const known = byObject.get(annotations);
   if (known !== undefined) return known;
-  const state = parseState(raw);
-  if (!byKind) parsedStates.set(annotations, (byKind = new Map()));
-  byKind.set(kind, state);
+  let state = parsedValues.get(raw);
+  if (state === undefined) {
+    state = parseState(raw);
+    if (parsedValues.size >= PARSED_VALUES_BOUND) parsedValues = new Map();
+    parsedValues.set(raw, state);
+  }
+  byObject.set(annotations, state);
   return state;
 }
 
-function parseState(raw: string): ClusterRolloutState | null {
+function parseState(raw: string): Readonly<ClusterRolloutState> | null {
   try {
     const parsed = clusterRolloutStateSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    const s = parsed.data;
+    // Shared by every cluster with this value, and its strings with the fleet caches'.
+    return Object.freeze({
+      ...s,
+      rollout: internString(s.rollout),
+      revision: internString(s.revision),
+      value: internString(s.value),
+      previous: internString(s.previous),
+    });
   } catch {
     return null;
   }

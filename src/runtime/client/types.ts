@@ -120,9 +120,13 @@ export function objectKey(obj: { metadata: ObjectMeta }): string {
   return keyOf(obj.metadata.namespace, obj.metadata.name);
 }
 
-/** The key of `objectKey` from its parts: the one place an object key is spelled. */
+/**
+ * The key of `objectKey` from its parts: the one place an object key is spelled. Built by `join`,
+ * which makes one flat string: `+` makes a chain of two-part strings, and a cache keyed by one
+ * (every namespaced object of a fleet cache) would hold the chain and its flattened copy.
+ */
 export function keyOf(namespace: string | undefined, name: string | undefined): string {
-  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
+  return namespace ? [namespace, name ?? ''].join('/') : (name ?? '');
 }
 
 /** The inverse of `objectKey`. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { StringInterner } from '../../../src/runtime/index.js';
 
 describe('StringInterner', () => {
@@ -85,5 +87,84 @@ describe('StringInterner shared values', () => {
     const interner = new StringInterner(2);
     for (let i = 0; i < 5; i++) interner.intern({ metadata: { name: 'x' }, spec: { n: i } });
     expect(interner.sharedValues).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('StringInterner copies', () => {
+  it('returns plain objects with the same keys, order and values, undefined ones included', () => {
+    const interner = new StringInterner();
+    const input = () => ({
+      metadata: { name: 'c1', namespace: 'ns', labels: { b: '2', a: '1' }, note: undefined },
+      status: {
+        conditions: [
+          {
+            type: 'A',
+            status: 'True',
+            reason: 'r',
+            message: 'm',
+            lastTransitionTime: 't',
+            observedGeneration: 3,
+          },
+        ],
+      },
+    });
+    const out = interner.intern(input());
+    expect(out).toStrictEqual(input());
+    expect(Object.keys(out.metadata)).toEqual(['name', 'namespace', 'labels', 'note']);
+    expect(Object.keys(out.metadata.labels)).toEqual(['b', 'a']);
+    for (const o of [out, out.metadata, out.metadata.labels, out.status.conditions[0]]) {
+      expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+      expect(o?.constructor).toBe(Object);
+    }
+    // Cached objects that are not shared can still be replaced field by field by their owner.
+    out.metadata.labels.a = 'changed';
+    expect(out.metadata.labels.a).toBe('changed');
+  });
+
+  it('holds a five-field object in the room five fields need, not in room for four plus spare slots', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Built field by field, as parsers build them; constant strings, so only the objects differ.
+    const conditions = () =>
+      Array.from({ length: 50_000 }, () => {
+        const c: Record<string, string> = {};
+        c.type = 'Available';
+        c.status = 'True';
+        c.reason = 'Reason';
+        c.message = 'message';
+        c.lastTransitionTime = 'time';
+        return c;
+      });
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const h0 = heap();
+    const asBuilt = conditions();
+    const h1 = heap();
+    const interned = new StringInterner().intern(conditions());
+    const h2 = heap();
+    expect(interned).toEqual(asBuilt);
+    // 64 bytes an object instead of 96 (plus 8 for its slot in the list).
+    expect(h2 - h1).toBeLessThan(0.9 * (h1 - h0));
+  });
+
+  it('keeps frozen values (shared already) and objects with many keys as they are', () => {
+    const interner = new StringInterner();
+    const none = Object.freeze({});
+    const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`]));
+    const out = interner.intern({ metadata: { name: 'x', annotations: none, labels: many } });
+    expect(out.metadata.annotations).toBe(none);
+    expect(out.metadata.labels).toBe(many);
+  });
+
+  it('never shares a decision entry: a cluster name is listed once per decision, its key longer than it', () => {
+    const interner = new StringInterner();
+    const d = (name: string) => ({ status: { decisions: [{ clusterName: name }] } });
+    const a = interner.intern(d('c1'));
+    const b = interner.intern(d('c1'));
+    expect(a).toEqual(d('c1'));
+    expect(a.status.decisions[0]).not.toBe(b.status.decisions[0]);
+    expect(interner.sharedValues).toBe(0);
   });
 });

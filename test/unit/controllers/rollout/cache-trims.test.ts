@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { trims } from '../../../../src/controllers/rollout/cache-trims.js';
+import {
+  readClusterState,
+  stateAnnotation,
+  writeClusterState,
+} from '../../../../src/controllers/rollout/cluster-state.js';
 import { decodeMembers, encodeMembers } from '../../../../src/controllers/rollout/membership.js';
 import type { KubeObject } from '../../../../src/runtime/index.js';
 import type { Membership } from '../../../../src/rollout/index.js';
@@ -160,6 +165,36 @@ describe('fleet cache trims', () => {
       metadata: { name: 'a', namespace: 'c2' },
     } as KubeObject);
     expect(bare.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('fleet cache trims and rollout state', () => {
+  it('keeps the rollout state annotations verbatim, for the controller and the console to read', () => {
+    const state = {
+      rollout: 'ns/r',
+      revision: 'r-1',
+      direction: 'forward' as const,
+      startedAt: 1_764_000_000_000,
+      value: 'multicluster-engine/config-1.1.0',
+      previous: 'multicluster-engine/config-1.0.0',
+    };
+    const raw = writeClusterState(state);
+    const mca = trims.addOn({
+      apiVersion: 'addon.open-cluster-management.io/v1alpha1',
+      kind: 'ManagedClusterAddOn',
+      metadata: { name: 'a', namespace: 'c1', annotations: { [stateAnnotation('addOn')]: raw, other: 'x' } },
+    } as KubeObject);
+    expect(mca.metadata.annotations).toEqual({ [stateAnnotation('addOn')]: raw });
+    expect(readClusterState(mca.metadata.annotations, 'addOn')).toEqual(state);
+    const mc = cluster('c2');
+    mc.metadata.annotations = {
+      ...mc.metadata.annotations,
+      [stateAnnotation('klusterlet')]: raw,
+      [stateAnnotation('transport')]: raw,
+    };
+    const trimmed = trims.cluster(mc);
+    expect(readClusterState(trimmed.metadata.annotations, 'klusterlet')).toEqual(state);
+    expect(readClusterState(trimmed.metadata.annotations, 'transport')).toEqual(state);
   });
 });
 
