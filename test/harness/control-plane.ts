@@ -235,7 +235,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         '--field-manager=test-harness',
         ...crdPaths.flatMap((p) => ['-f', p]),
       ]);
-      await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
+      // A CRD whose status the API server has not written yet makes `kubectl wait` fail at once
+      // (".status.conditions accessor error: <nil>") instead of waiting for it: ask again.
+      await eventually(
+        () => kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']),
+        { timeout: 120_000, interval: 500, message: 'every CRD Established' },
+      );
     }
 
     return {
