@@ -112,6 +112,7 @@ fi
 if want maestro && [ -f hack/build-maestro.sh ]; then
   bash hack/build-maestro.sh >/dev/null
   bash hack/build-maestro.sh work-client >/dev/null
+  bash hack/build-maestro.sh kube-rbac-proxy >/dev/null
 fi
 if want validators && [ -f hack/build-validators.sh ]; then
   bash hack/build-validators.sh >/dev/null
