@@ -68,7 +68,8 @@ failure budgets, pause, approval gates and rollback, with status, metrics and al
 
 OLM can only grant permissions in the namespace it installs into. Apply the operator's Roles in the hub
 namespaces it writes to (the operand namespace \`maestro\`, \`open-cluster-management-hub\` and
-\`multicluster-engine\`) from the repository: \`oc apply -k config/rbac/hub-namespaces\`. Install into
+\`multicluster-engine\`), and the binding that lets the Maestro server review its callers (TokenReview,
+SubjectAccessReview), from the repository: \`oc apply -k config/rbac/hub-namespaces\`. Install into
 namespace \`${OPERATOR_NAMESPACE}\` (the subject of those bindings).
 
 Then turn Maestro on:

@@ -17,6 +17,7 @@ import {
   DEFAULT_ALLOWED_IMAGE_REGISTRIES,
 } from '../src/api/agentrollout-admission.js';
 import { DEFAULT_OPERAND_NAMESPACE } from '../src/controllers/maestro/rbac.js';
+import { names } from '../src/controllers/maestro/render/names.js';
 import { operatorRbac } from '../src/controllers/rbac.js';
 import { plainRule, type MergedRule } from '../src/rbac/index.js';
 
@@ -36,6 +37,8 @@ export const OPERATOR_NAME = 'mce-maestro-operator';
 export const CREATED_NAMESPACES: readonly string[] = [DEFAULT_OPERAND_NAMESPACE];
 /** Roles outside the operator namespace live here, so an OLM install can apply them on their own. */
 export const HUB_NAMESPACES_DIR = 'config/rbac/hub-namespaces';
+/** The ClusterRoleBinding of `system:auth-delegator` to the Maestro server's ServiceAccount. */
+export const MAESTRO_AUTH_DELEGATOR = 'maestro-auth-delegator';
 
 /**
  * Labels on what we generate. Never the operand prune labels (managed-by + part-of=maestro): the
@@ -191,6 +194,32 @@ export function rbacFiles(): GeneratedFiles {
       ),
     );
   }
+  // The Maestro server's ServiceAccount reviews its callers: tokens and rights at the REST proxy,
+  // gRPC publish/subscribe rights (src/controllers/maestro/render/rest-proxy.ts, api-tls.ts).
+  hubResources.push(`${MAESTRO_AUTH_DELEGATOR}.yaml`);
+  files.set(
+    `${HUB_NAMESPACES_DIR}/${MAESTRO_AUTH_DELEGATOR}.yaml`,
+    yamlFile(
+      `${RBAC_HEADER}\nLets the Maestro server in the operand namespace check its callers: TokenReviews and\n` +
+        'SubjectAccessReviews for the REST proxy and gRPC. For another operand namespace, add its\n' +
+        'ServiceAccount maestro as a subject (docs/maestro.md, "Permissions").',
+      [
+        yamlDocument({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: MAESTRO_AUTH_DELEGATOR, labels: LABELS },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'system:auth-delegator',
+          },
+          subjects: [
+            { kind: 'ServiceAccount', name: names.serviceAccount, namespace: DEFAULT_OPERAND_NAMESPACE },
+          ],
+        }),
+      ],
+    ),
+  );
   for (const { namespace, rules: nsRules } of merged.namespaced) {
     const file = `role_${namespace}.yaml`;
     if (namespace === OPERATOR_NAMESPACE) {

@@ -200,6 +200,10 @@ const imagesSchema = z
         'cloudevents_conductor), written to ClusterManager spec.serverConfiguration.imagePullSpec in grpc mode. ' +
         'Default: env OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR; when neither is set, the ClusterManager value is left alone.',
     ).optional(),
+    restProxy: imageReference(
+      "kube-rbac-proxy image of the sidecar that authenticates and authorises callers of Maestro's REST API " +
+        '(TokenReview, and a SubjectAccessReview on maestros/rest). Default: env OPERAND_IMAGE_KUBE_RBAC_PROXY.',
+    ).optional(),
   })
   .prefault({})
   .describe('Operand images; each overrides the operator default for that image.');

@@ -38,6 +38,9 @@ function setOperandImageDefaults(): void {
       process.env.OPERAND_IMAGE_MOSQUITTO ?? 'quay.io/maestro/eclipse-mosquitto:2.0.18',
     OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR:
       process.env.OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR ?? 'quay.io/open-cluster-management/server:v1.2.1',
+    OPERAND_IMAGE_KUBE_RBAC_PROXY:
+      process.env.OPERAND_IMAGE_KUBE_RBAC_PROXY ??
+      'registry.redhat.io/openshift4/ose-kube-rbac-proxy-rhel9@sha256:463b54511bf50ee29f2e14f1fd00e7a4a148386d5571268277f7b945cf702451',
   });
 }
 

@@ -14,9 +14,11 @@
  *      given in `binaries` (the same program, built from its Go module);
  *   2. `$(VAR)` → the value of VAR from the rendered env (what the kubelet does; `$(POD_NAME)` is the
  *      pod name given in `podName`, since metadata.name comes from the downward API);
- *   3. the value of a port flag the render set (`PORT_FLAGS`, e.g. `--http-server-bindport=8000`)
- *      → a free loopback port, so tests can run in parallel; `ports` maps each container port name
- *      to its local port, and every declared container port must be set by such a flag;
+ *   3. the value of a port flag the render set (`PORT_FLAGS`, e.g. `--http-server-bindport=8000`,
+ *      or the port of `--secure-listen-address=:8000`) → a free loopback port, so tests can run in
+ *      parallel; `ports` maps each container port name to its local port, and every declared
+ *      container port must be set by such a flag; a loopback URL naming such a port (another
+ *      container of the pod, e.g. `--upstream=https://localhost:8001/`) moves with it;
  *   4. a volume mount path prefix in a flag value or argument (e.g. `/secrets/rds/host`)
  *      → the same path under the materialized mount (`<dir>/containers/service/secrets/rds/host`).
  *   Everything else is passed through verbatim (asserted here, and checked again by the tests).
@@ -70,7 +72,21 @@ export const PORT_FLAGS = [
   '--grpc-broker-bindport',
   '--health-check-server-bindport',
   '--metrics-server-bindport',
+  // kube-rbac-proxy (the REST proxy): `[host]:port`, only the port is rewritten.
+  '--secure-listen-address',
 ] as const;
+
+/** The port of a port flag's value: the number itself, or what follows the last `:` of an address. */
+function portOfFlagValue(value: string): string | undefined {
+  const port = /^(?:.*:)?(\d+)$/.exec(value)?.[1];
+  return port;
+}
+
+/**
+ * A loopback URL in an argument (`https://localhost:8001/`): in a pod, containers share the
+ * network namespace, so it names another container's port, which moves with that port.
+ */
+const LOOPBACK_URL = /(:\/\/(?:localhost|127\.0\.0\.1):)(\d+)/g;
 
 export type RewriteReason = 'binary' | 'env' | 'port' | 'mount-path';
 
@@ -155,6 +171,16 @@ export function maestroBinary(): Promise<string> {
     (r) => r.stdout.trim().split('\n').pop() ?? '',
   );
   return maestroOnce;
+}
+
+let restProxyOnce: Promise<string> | undefined;
+
+/** Builds kube-rbac-proxy (the REST proxy) from its pinned Go module once per process. */
+export function restProxyBinary(): Promise<string> {
+  restProxyOnce ??= run('bash', [join(REPO_ROOT, 'hack/build-maestro.sh'), 'kube-rbac-proxy'], {
+    maxBuffer: 64 << 20,
+  }).then((r) => r.stdout.trim().split('\n').pop() ?? '');
+  return restProxyOnce;
 }
 
 /** The pod template spec of a Deployment or StatefulSet. */
@@ -418,8 +444,8 @@ export async function preparePod(opts: PreparePodOptions): Promise<PreparedPod> 
     for (const arg of [...(c.command ?? []), ...(c.args ?? [])]) {
       const flag = PORT_FLAGS.find((f) => arg.startsWith(`${f}=`));
       if (flag) {
-        const value = arg.slice(flag.length + 1);
-        if (!/^\d+$/.test(value)) throw new Error(`${c.name}: ${arg} is not a port number`);
+        const value = portOfFlagValue(arg.slice(flag.length + 1));
+        if (value === undefined) throw new Error(`${c.name}: ${arg} names no port`);
         if (!portMap.has(value)) portMap.set(value, await freePort());
       } else if (PORT_FLAGS.some((f) => arg === f)) {
         throw new Error(`${c.name}: port flag ${arg} without "=": the harness rewrites only --flag=value`);
@@ -446,7 +472,18 @@ export async function preparePod(opts: PreparePodOptions): Promise<PreparedPod> 
       }
       record(expandRefs(value, env).value, 'env');
       const flag = PORT_FLAGS.find((f) => value.startsWith(`${f}=`));
-      if (flag) record(`${flag}=${portMap.get(value.slice(flag.length + 1)) ?? ''}`, 'port');
+      if (flag) {
+        const given = value.slice(flag.length + 1);
+        const port = portOfFlagValue(given) ?? '';
+        record(`${flag}=${given.slice(0, given.length - port.length)}${portMap.get(port) ?? ''}`, 'port');
+      }
+      record(
+        value.replace(LOOPBACK_URL, (all, prefix: string, port: string) => {
+          const local = portMap.get(port);
+          return local === undefined ? all : `${prefix}${local}`;
+        }),
+        'port',
+      );
       record(rewriteMountPath(value, cmounts), 'mount-path');
       return value;
     });

@@ -98,11 +98,11 @@ async function embeddedDatabaseTls(
 
 /**
  * TLS of Maestro's REST and gRPC listeners: the CA (the gRPC client CA), the serving certificate
- * off OpenShift (where the service CA issues none) and the gRPC client certificate.
+ * (on OpenShift only Maestro's own REST listener, behind its proxy, uses it: the service CA issues
+ * what clients see) and the gRPC client certificate.
  */
 async function apiTls(
   ns: string,
-  openshift: boolean,
   read: (name: string) => Record<string, string> | undefined,
   memo: GeneratedMemo,
   now: Date,
@@ -113,7 +113,7 @@ async function apiTls(
       server: read(names.apiServerCertSecret),
       grpcClient: read(names.grpcClientCertSecret),
     },
-    openshift ? null : apiServerHostnames(ns),
+    apiServerHostnames(ns),
     { now },
   );
   const { ca, server, grpcClient } = result.material;
@@ -148,7 +148,7 @@ export async function generatedMaterial(
       generated.database = credentials;
       generated.databaseTls = await embeddedDatabaseTls(ns, read, memo, now);
     }
-    generated.api = await apiTls(ns, hub.capabilities.openshift, read, memo, now);
+    generated.api = await apiTls(ns, read, memo, now);
     if (spec.transport === 'mqtt' && spec.broker.type === 'Embedded') {
       const exposure = mqttExposure({
         spec,

@@ -92,7 +92,8 @@ export async function resolveMqttDelivery(
       image,
       brokerHost,
       ca,
-      consumers: maestroConsumers(restUrl, { ca: restCa || undefined }),
+      // The operator's own identity (its ServiceAccount token), which the REST proxy reviews.
+      consumers: maestroConsumers(restUrl, { ca: restCa || undefined, token: () => control.bearerToken() }),
       issueClientCertificate: (c, cluster) =>
         issueMqttClientCertificate(c, cluster, { now: new Date(now()) }),
     },

@@ -1,6 +1,7 @@
 /** What the AgentRollout controllers read and write (see `src/rbac/types.ts`). */
 import { READ, type RbacTable } from '../../rbac/types.js';
 import { ADMISSION_OBJECT_NAMES } from '../../api/agentrollout-admission.js';
+import { MAESTRO_SINGLETON_NAME } from '../../api/maestro.js';
 import { IMPORT_CONTROLLER } from './hub-images.js';
 
 export const rolloutRbac: RbacTable = {
@@ -13,6 +14,14 @@ export const rolloutRbac: RbacTable = {
       verbs: ['get', 'patch', 'update'],
     },
     { apiGroups: ['maestro.multicluster.openshift.io'], resources: ['maestros'], verbs: ['get'] },
+    // Maestro's REST API, through its authenticating proxy (maestro/render/rest-proxy.ts): look
+    // up (GET) and register (POST) managed clusters as consumers for the mqtt transport.
+    {
+      apiGroups: ['maestro.multicluster.openshift.io'],
+      resources: ['maestros/rest'],
+      resourceNames: [MAESTRO_SINGLETON_NAME],
+      verbs: ['get', 'create'],
+    },
     {
       apiGroups: ['cluster.open-cluster-management.io'],
       resources: ['placements', 'placementdecisions'],

@@ -68,6 +68,11 @@ export class KubeClient {
     });
   }
 
+  /** The bearer token of this client's identity, if it uses one (see `Transport.bearerToken`). */
+  bearerToken(): Promise<string | undefined> {
+    return this.transport.bearerToken();
+  }
+
   /** The server's `/version`; used to wait for a reachable API server. */
   async version(signal?: AbortSignal): Promise<{ gitVersion?: string }> {
     const res = await this.transport.request({

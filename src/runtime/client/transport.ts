@@ -189,6 +189,15 @@ export class Transport {
   }
 
   /**
+   * The bearer token this client authenticates with (a ServiceAccount's, re-read as it rotates),
+   * for services that check the same identity with a TokenReview; undefined for other credentials.
+   */
+  async bearerToken(): Promise<string | undefined> {
+    const auth = (await this.connection()).headers.Authorization;
+    return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+  }
+
+  /**
    * Credentials for this request and the shared agent for the current TLS material, computed at
    * most once a second: client-node re-reads rotating token files and exec credentials in
    * `applyToHTTPSOptions`, but doing that (and hashing the TLS material) per request cost a few

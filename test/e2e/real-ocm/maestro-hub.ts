@@ -14,7 +14,12 @@
  * The Maestro controller's own path (the MCE flag → these objects) is covered by the integration
  * tests and the demo; no container runtime runs PostgreSQL or Mosquitto Deployments here.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { HUB_NAMESPACES_DIR, MAESTRO_AUTH_DELEGATOR } from '../../../hack/manifests.js';
 import type { KubeObject } from '../../../src/runtime/index.js';
+import { REPO_ROOT } from '../../harness/control-plane.js';
 import { maestroBinary, type PlainObject, type PreparedPod } from '../../harness/maestro-process.js';
 import type { Mosquitto } from '../../harness/mosquitto.js';
 import type { OcmHub } from '../../harness/ocm/hub.js';
@@ -28,6 +33,7 @@ import {
   runMigration,
   secretData,
   startRenderedMosquitto,
+  startRestProxy,
   startServerAndWaitReady,
 } from '../../integration/maestro-render/process-checks.js';
 
@@ -36,8 +42,10 @@ export const MAESTRO_NS = 'maestro';
 export const MAESTRO_IMAGE = 'quay.io/redhat-user-workloads/maestro-rhtap-tenant/maestro/maestro:e2e';
 
 export interface MaestroOnHub {
-  /** Maestro's REST, as the operator reaches it (the serving certificate names localhost). */
+  /** Maestro's REST through its proxy, as the operator reaches it (the certificate names localhost). */
   restUrl: string;
+  /** A token of ServiceAccount maestro-source, which may read through the REST proxy (`get`). */
+  restReaderToken: string;
   /** Maestro's gRPC source API, `localhost:<port>`. */
   grpcAddress: string;
   /** The broker's in-cluster name (its certificate's), which agents resolve to loopback. */
@@ -50,6 +58,14 @@ export interface MaestroOnHub {
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** The workload source's ServiceAccount: its token reads works through the REST proxy. */
+const REST_READER = 'maestro-source';
+
+/** The ClusterRoleBinding config/rbac/hub-namespaces ships for the server's ServiceAccount. */
+function shippedAuthDelegator(): KubeObject {
+  const file = join(REPO_ROOT, HUB_NAMESPACES_DIR, `${MAESTRO_AUTH_DELEGATOR}.yaml`);
+  return parseYaml(readFileSync(file, 'utf8')) as KubeObject;
+}
 
 export async function startMaestroOnHub(hub: OcmHub): Promise<MaestroOnHub> {
   const [binary, { objects, input, result }] = await Promise.all([
@@ -85,18 +101,20 @@ export async function startMaestroOnHub(hub: OcmHub): Promise<MaestroOnHub> {
     }));
     await runMigration(pod);
     await startServerAndWaitReady(pod);
+    const apiCa = secretData(objects, 'maestro-api-ca', MAESTRO_NS);
+    const restUrl = await startRestProxy(pod, apiCa['ca.crt'] ?? '');
     const status = result.status;
     // The rendered status, the broker's port being the one Mosquitto listens on here.
     await maestroRunningMqtt(hub.client, { ...status.endpoints, agents: `${broker.brokerName}:${mq.port}` });
     const client = secretData(objects, 'maestro-grpc-client-certs', MAESTRO_NS);
     return {
-      restUrl: `https://localhost:${pod.ports.http}`,
+      restUrl,
+      restReaderToken: (
+        await hub.cp.kubectl(['create', 'token', '-n', MAESTRO_NS, REST_READER, '--duration=2h'])
+      ).trim(),
       grpcAddress: `localhost:${pod.ports.grpc}`,
       brokerName: broker.brokerName,
-      apiCa: {
-        cert: secretData(objects, 'maestro-api-ca', MAESTRO_NS)['ca.crt'] ?? '',
-        key: secretData(objects, 'maestro-api-ca', MAESTRO_NS)['ca.key'] ?? '',
-      },
+      apiCa: { cert: apiCa['ca.crt'] ?? '', key: apiCa['ca.key'] ?? '' },
       grpcClient: { cert: client['tls.crt'] ?? '', key: client['tls.key'] ?? '' },
       binary,
       stop,
@@ -131,14 +149,9 @@ async function grantDocumentedAccess(
       metadata: { name: 'maestro-api-ca', namespace: MAESTRO_NS },
       data: { 'ca.crt': b64(apiCa['ca.crt'] ?? ''), 'ca.key': b64(apiCa['ca.key'] ?? '') },
     } as KubeObject,
-    // docs/maestro.md, "Maestro API security": the admin's three commands.
-    {
-      apiVersion: `${rbac}/v1`,
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'maestro-auth-delegator' },
-      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'system:auth-delegator' },
-      subjects: [{ kind: 'ServiceAccount', name: 'maestro', namespace: MAESTRO_NS }],
-    } as KubeObject,
+    // What config/rbac/hub-namespaces ships: the server may review its callers.
+    shippedAuthDelegator(),
+    // docs/maestro.md, "Maestro API security": the admin's grants to gRPC and REST clients.
     {
       apiVersion: `${rbac}/v1`,
       kind: 'ClusterRole',
@@ -151,6 +164,27 @@ async function grantDocumentedAccess(
       metadata: { name: 'maestro-grpc-clients' },
       roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'maestro-grpc-source' },
       subjects: [{ kind: 'Group', apiGroup: rbac, name: 'maestro-grpc-clients' }],
+    } as KubeObject,
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: REST_READER, namespace: MAESTRO_NS } },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: 'maestro-rest-reader' },
+      rules: [
+        {
+          apiGroups: ['maestro.multicluster.openshift.io'],
+          resources: ['maestros/rest'],
+          resourceNames: ['cluster'],
+          verbs: ['get'],
+        },
+      ],
+    } as KubeObject,
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'maestro-rest-reader' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'maestro-rest-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: REST_READER, namespace: MAESTRO_NS }],
     } as KubeObject,
   ];
   for (const m of manifests) await hub.client.apply(m, { fieldManager: 'e2e-admin', force: true });

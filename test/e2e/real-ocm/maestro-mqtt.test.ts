@@ -77,6 +77,7 @@ describe('Maestro over mqtt with real agents', () => {
       caCert: maestro.apiCa.cert,
       client: maestro.grpcClient,
       source: SOURCE,
+      restToken: maestro.restReaderToken,
     });
   });
   afterAll(async () => {
@@ -101,7 +102,10 @@ describe('Maestro over mqtt with real agents', () => {
       { timeout: 240_000, interval: 1_000, message: 'the mqtt rollout to succeed' },
     );
     // Registered by the rollout: the operator's own client, verifying REST, finds each consumer.
-    const registered = maestroConsumers(maestro.restUrl, { ca: maestro.apiCa.cert });
+    const registered = maestroConsumers(maestro.restUrl, {
+      ca: maestro.apiCa.cert,
+      token: () => Promise.resolve(maestro.restReaderToken),
+    });
     for (const cluster of CLUSTERS) expect(await registered.ensure(cluster)).toBe('exists');
     for (const cluster of CLUSTERS) {
       const pod = world.spoke(cluster).processKubelet()?.pod(AGENT_POD);
@@ -172,6 +176,7 @@ describe('Maestro over mqtt with real agents', () => {
       caCert: maestro.apiCa.cert,
       client: stranger,
       source: SOURCE,
+      restToken: maestro.restReaderToken,
     });
     const cluster = CLUSTERS[0] ?? '';
     try {

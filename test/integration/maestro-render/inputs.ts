@@ -34,6 +34,7 @@ export const OPERATOR_ENV = {
   OPERAND_IMAGE_POSTGRESQL: 'registry.redhat.io/rhel9/postgresql-16:latest',
   OPERAND_IMAGE_MOSQUITTO: 'quay.io/maestro/eclipse-mosquitto:2.0.18',
   OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR: 'quay.io/stolostron/cloudevents-conductor:2.17',
+  OPERAND_IMAGE_KUBE_RBAC_PROXY: 'registry.redhat.io/openshift4/ose-kube-rbac-proxy-rhel9:v4.22',
 };
 
 export const INGRESS_DOMAIN = 'apps.hub.example.com';
@@ -101,7 +102,7 @@ export async function renderInput(o: InputOptions = {}): Promise<RenderInput> {
       ...(databaseTls ? { databaseTls } : {}),
       ...(mqtt ? { mqtt } : {}),
       api: (
-        await ensureApiTlsMaterial({}, capabilities.openshift ? null : apiServerHostnames(spec.namespace), {
+        await ensureApiTlsMaterial({}, apiServerHostnames(spec.namespace), {
           now: new Date(),
         })
       ).material,

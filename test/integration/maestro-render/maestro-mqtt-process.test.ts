@@ -40,6 +40,7 @@ import {
   API_TLS_FILE_FLAGS,
   insecureFetch,
   startServerAndWaitReady,
+  upstreamRestPort,
   startRenderedMosquitto,
 } from './process-checks.js';
 
@@ -153,7 +154,7 @@ describe('mqtt transport, embedded broker and database, two replicas', () => {
     const [a, b] = pods;
     if (!a || !b) throw new Error('two replicas expected');
     await createAndListConsumer(a, 'cluster1');
-    const list = await insecureFetch(`https://127.0.0.1:${b.ports.http}/api/maestro/v1/consumers`);
+    const list = await insecureFetch(`https://127.0.0.1:${upstreamRestPort(b)}/api/maestro/v1/consumers`);
     const items = ((await list.json()) as { items?: { name?: string }[] }).items ?? [];
     expect(items.map((i) => i.name)).toContain('cluster1');
   });

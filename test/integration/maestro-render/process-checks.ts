@@ -10,12 +10,14 @@ import { parse as parseYaml } from 'yaml';
 import { type Mosquitto, startMosquitto } from '../../harness/mosquitto.js';
 import { createCa, issueClientCertificate } from '../../../src/tls/certificates.js';
 import { eventually } from '../../harness/eventually.js';
+import { REST_PROXY_BINARY } from '../../../src/controllers/maestro/render/rest-proxy.js';
 import type { Postgres } from '../../harness/postgres.js';
 import {
   findObject,
   type PlainObject,
   podSpecOf,
   PORT_FLAGS,
+  restProxyBinary,
   type PreparedContainer,
   type PreparedPod,
   preparePod,
@@ -43,14 +45,19 @@ export function expectVerbatimExceptRewrites(c: PreparedContainer): void {
     const rendered = c.rendered[r.index] ?? '';
     switch (r.reason) {
       case 'binary':
-        expect([r.index, rendered]).toEqual([0, MAESTRO_IMAGE_BINARY]);
+        expect(r.index).toBe(0);
+        expect([MAESTRO_IMAGE_BINARY, REST_PROXY_BINARY]).toContain(rendered);
         break;
       case 'env':
         expect(rendered).toMatch(/\$\([A-Z_]+\)/);
         break;
       case 'port':
-        expect(PORT_FLAGS.some((f) => rendered.startsWith(`${f}=`))).toBe(true);
-        expect(r.to).toMatch(/^--[a-z-]+=\d+$/);
+        // A port flag's port (`--x=8000`, `--x=:8000`), or the port of a loopback URL.
+        if (PORT_FLAGS.some((f) => rendered.startsWith(`${f}=`))) expect(r.to).toMatch(/^--[a-z-]+=:?\d+$/);
+        else
+          expect(r.to).toBe(
+            r.from.replace(/(\/\/localhost:)\d+/, `$1${/\/\/localhost:(\d+)/.exec(r.to)?.[1]}`),
+          );
         break;
       case 'mount-path':
         expect(Object.keys(c.mounts).some((m) => r.from.includes(`=${m}/`) || r.from === m)).toBe(true);
@@ -86,19 +93,21 @@ export async function prepareMaestroPod(
     ...rest,
     workload: findObject(objects, 'Deployment', 'maestro', namespace),
     objects,
-    binaries: { [MAESTRO_IMAGE_BINARY]: binary },
+    binaries: { [MAESTRO_IMAGE_BINARY]: binary, [REST_PROXY_BINARY]: await restProxyBinary() },
     // Unless the caller gives a real API server: nothing in the process tests makes Maestro call
     // it (no gRPC publish/subscribe), so an address that refuses connections stands in for it.
     serviceAccount: rest.serviceAccount ?? { host: '127.0.0.1', port: 1, token: 'test-token', caCert: '' },
   });
   const migration = pod.initContainers.find((c) => c.name === 'migration');
   const server = pod.containers.find((c) => c.name === 'service');
-  if (!migration || !server) {
+  const proxy = pod.containers.find((c) => c.name === 'rest-proxy');
+  if (!migration || !server || !proxy) {
     await pod.stop();
-    throw new Error('rendered pod lacks the migration or service container');
+    throw new Error('rendered pod lacks the migration, service or rest-proxy container');
   }
   expectVerbatimExceptRewrites(migration);
   expectVerbatimExceptRewrites(server);
+  expectVerbatimExceptRewrites(proxy);
   expect(server.argv).toContain(`--client-id=maestro-${pod.podName}`);
   return { pod, migration, server };
 }
@@ -180,10 +189,34 @@ export async function startServerAndWaitReady(pod: PreparedPod): Promise<string>
   return url;
 }
 
-/** Creates consumer `name` through the REST API and checks that the list returns it. */
+/**
+ * Starts the REST proxy and waits until it answers: 401 to a request without a token (it checks
+ * nothing else then, so the API server need not be reachable yet).
+ */
+export async function startRestProxy(pod: PreparedPod, ca: string): Promise<string> {
+  const proc = pod.start('rest-proxy');
+  const url = `https://localhost:${pod.ports.https}/api/maestro/v1/consumers`;
+  await eventually(
+    async () => {
+      if (!proc.running()) throw new Error(`rest-proxy exited:\n${tail(pod.logFile('rest-proxy'))}`);
+      return (await httpsGet(url, ca)) === 401;
+    },
+    { timeout: 30_000, interval: 250, message: `${url} to answer 401 (log ${pod.logFile('rest-proxy')})` },
+  );
+  return `https://localhost:${pod.ports.https}`;
+}
+
+/** Maestro's own REST port (behind the proxy), which the process tests call directly. */
+export function upstreamRestPort(pod: PreparedPod): number {
+  const port = pod.ports['rest-upstream'];
+  if (port === undefined) throw new Error('the rendered server declares no rest-upstream port');
+  return port;
+}
+
+/** Creates consumer `name` through Maestro's own REST API and checks that the list returns it. */
 export async function createAndListConsumer(pod: PreparedPod, name: string): Promise<void> {
   // REST serves TLS; the test trusts any certificate here (expectApiTls checks verification).
-  const base = `https://127.0.0.1:${pod.ports.http}/api/maestro/v1/consumers`;
+  const base = `https://127.0.0.1:${upstreamRestPort(pod)}/api/maestro/v1/consumers`;
   const created = await insecureFetch(base, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -212,9 +245,14 @@ export function secretData(objects: PlainObject[], name: string, namespace: stri
 }
 
 /** GET over https, trusting only `ca`; the status, or the error code when the request fails. */
-export function httpsGet(url: string, ca: string): Promise<number | string> {
+export function httpsGet(
+  url: string,
+  ca: string,
+  opts: { token?: string; method?: string } = {},
+): Promise<number | string> {
   return new Promise((resolve) => {
-    const req = httpsRequest(url, { ca, method: 'GET' }, (res) => {
+    const headers = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
+    const req = httpsRequest(url, { ca, method: opts.method ?? 'GET', headers }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -261,8 +299,8 @@ export function grpcHandshake(
 }
 
 /**
- * REST serves only TLS with a certificate clients verify; gRPC refuses callers without a client
- * certificate from maestro-api-ca and accepts the one the operator issues.
+ * Maestro's own REST serves only TLS with a certificate its proxy verifies; gRPC refuses callers
+ * without a client certificate from maestro-api-ca and accepts the one the operator issues.
  */
 export async function expectApiTls(
   pod: PreparedPod,
@@ -271,10 +309,10 @@ export async function expectApiTls(
 ): Promise<void> {
   const ca = secretData(objects, 'maestro-api-ca', namespace)['ca.crt'] ?? '';
   const client = secretData(objects, 'maestro-grpc-client-certs', namespace);
-  const rest = `127.0.0.1:${pod.ports.http}/api/maestro/v1/consumers`;
-  const plain = await fetch(`http://${rest}`);
+  const upstream = `localhost:${upstreamRestPort(pod)}/api/maestro/v1/consumers`;
+  const plain = await fetch(`http://${upstream.replace('localhost', '127.0.0.1')}`);
   expect(plain.status).toBe(400); // Go's "client sent an HTTP request to an HTTPS server"
-  expect(await httpsGet(`https://localhost:${pod.ports.http}/api/maestro/v1/consumers`, ca)).toBe(200);
+  expect(await httpsGet(`https://${upstream}`, ca)).toBe(200);
 
   const grpc = pod.ports.grpc ?? 0;
   // No client certificate: the server's TLS 1.3 alert `certificate_required`.
@@ -289,9 +327,7 @@ export async function expectApiTls(
   // The same identity from another CA: the server drops the connection without a frame.
   expect(await grpcHandshake(grpc, ca, stranger)).toMatch(/^(ECONNRESET|ERR_SSL_.*ALERT.*|closed)$/);
   // REST's certificate chains to maestro-api-ca, not to another CA.
-  expect(
-    await httpsGet(`https://localhost:${pod.ports.http}/api/maestro/v1/consumers`, strangerCa.cert),
-  ).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  expect(await httpsGet(`https://${upstream}`, strangerCa.cert)).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   expect(await grpcHandshake(grpc, ca, { cert: client['tls.crt'] ?? '', key: client['tls.key'] ?? '' })).toBe(
     'settings',
   );

@@ -41,6 +41,7 @@ export const IMAGE_ENV = {
   OPERAND_IMAGE_POSTGRESQL: 'registry.redhat.io/rhel9/postgresql-16:latest',
   OPERAND_IMAGE_MOSQUITTO: 'quay.io/maestro/eclipse-mosquitto:2.0.18',
   OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR: 'quay.io/stolostron/cloudevents-conductor:2.17',
+  OPERAND_IMAGE_KUBE_RBAC_PROXY: 'registry.redhat.io/openshift4/ose-kube-rbac-proxy-rhel9:v4.22',
 };
 
 export const ref = {
@@ -63,6 +64,7 @@ export const ref = {
 export const INSTALLED_OBJECTS = [
   `AgentRollout ${GLOBAL_SET}/maestro-transport`,
   `ConfigMap ${HUB_NS}/grpc-server-config`,
+  'ConfigMap maestro/maestro-rest-proxy',
   'Deployment maestro/maestro',
   'Namespace maestro',
   'NetworkPolicy maestro/maestro-db',

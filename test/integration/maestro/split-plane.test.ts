@@ -68,6 +68,7 @@ describe('split control plane', () => {
 
     expect(await ownedObjects(control)).toEqual(
       [
+        'ConfigMap maestro/maestro-rest-proxy',
         'Deployment maestro/maestro',
         'Namespace maestro',
         'NetworkPolicy maestro/maestro-db',

@@ -109,6 +109,7 @@ describe('install with kubectl apply -k', () => {
         'OPERAND_IMAGE_POSTGRESQL',
         'OPERAND_IMAGE_MOSQUITTO',
         'OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR',
+        'OPERAND_IMAGE_KUBE_RBAC_PROXY',
       ]),
     );
     // Applying again changes nothing and conflicts with nobody.

@@ -10,7 +10,12 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { kustomizeResources, readRepoFile } from '../../../hack/bundle.js';
-import { CREATED_NAMESPACES, OPERATOR_NAMESPACE, REPO_ROOT } from '../../../hack/manifests.js';
+import {
+  CREATED_NAMESPACES,
+  MAESTRO_AUTH_DELEGATOR,
+  OPERATOR_NAMESPACE,
+  REPO_ROOT,
+} from '../../../hack/manifests.js';
 import { DEFAULT_OPERAND_NAMESPACE, maestroRbac } from '../../../src/controllers/maestro/rbac.js';
 import { PRUNABLE_KINDS } from '../../../src/controllers/maestro/render/index.js';
 import { RBAC_TABLES } from '../../../src/controllers/rbac.js';
@@ -83,7 +88,11 @@ describe('generated RBAC', () => {
   });
 
   it('binds every role to the operator ServiceAccount only', () => {
-    const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
+    const bindings = objects.filter(
+      (o) =>
+        (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
+        o.metadata.name !== MAESTRO_AUTH_DELEGATOR,
+    );
     for (const b of bindings as unknown as { subjects: unknown[]; metadata: { namespace?: string } }[]) {
       expect(b.subjects).toEqual([
         { kind: 'ServiceAccount', name: 'mce-maestro-operator', namespace: OPERATOR_NAMESPACE },
@@ -92,6 +101,20 @@ describe('generated RBAC', () => {
     const roles = objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace);
     const roleBindings = objects.filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.namespace);
     expect(roleBindings.sort()).toEqual(roles.sort());
+  });
+
+  it("grants the Maestro server's ServiceAccount only the reviews of its callers", () => {
+    const delegator = objects.find((o) => o.metadata.name === MAESTRO_AUTH_DELEGATOR) as unknown as {
+      kind: string;
+      roleRef: unknown;
+      subjects: unknown[];
+    };
+    expect(delegator).toMatchObject({
+      kind: 'ClusterRoleBinding',
+      roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'maestro', namespace: DEFAULT_OPERAND_NAMESPACE }],
+    });
+    expect(delegator.subjects).toHaveLength(1);
   });
 
   it('keeps the CSV permissions equal to config/rbac', () => {
@@ -291,6 +314,8 @@ const WRITE_ALLOW_LIST: Record<string, string> = {
   '* maestro.multicluster.openshift.io/agentrollouts/status update': 'rollout status',
   '* maestro.multicluster.openshift.io/agentrollouts/status patch': 'rollout status',
   '* maestro.multicluster.openshift.io/maestros/status patch[cluster]': 'the Maestro singleton status',
+  '* maestro.multicluster.openshift.io/maestros/rest create[cluster]':
+    "registering managed clusters as consumers through Maestro's REST proxy (POST)",
   '* multicluster.openshift.io/multiclusterengines/status patch':
     "the maestro entry of the MCE's status.components (merge by entry name)",
   '* operator.open-cluster-management.io/clustermanagers patch[cluster-manager]':

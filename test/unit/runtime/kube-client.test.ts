@@ -7,6 +7,8 @@ import {
   isNotFound,
   NotServedError,
 } from '../../../src/runtime/client/errors.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../../../src/runtime/client/index.js';
 import { coreDiscovery, fakeClient, SERVER } from './nock-helpers.js';
 import { cm, frames } from './watch-fixtures.js';
 
@@ -19,6 +21,18 @@ afterEach(() => nock.cleanAll());
 afterAll(() => nock.restore());
 
 describe('KubeClient', () => {
+  it('gives its bearer token (for services that review the same identity), and none for other credentials', async () => {
+    expect(await fakeClient().bearerToken()).toBe('test-token');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: SERVER, skipTLSVerify: false }],
+      users: [{ name: 'u', username: 'admin', password: 'secret' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
+    expect(await new KubeClient({ kubeConfig: kc }).bearerToken()).toBeUndefined();
+  });
+
   it('sends server-side apply as application/apply-patch+yaml with our field manager, without managedFields', async () => {
     const c = fakeClient();
     coreDiscovery();

@@ -42,6 +42,8 @@ export const names = {
   grpcServingCertSecret: 'maestro-grpc-serving-cert',
   /** Client certificate for the gRPC source API (ca.crt, tls.crt, tls.key), from maestro-api-ca. */
   grpcClientCertSecret: 'maestro-grpc-client-certs',
+  /** The REST proxy's authorization config (`config.yaml`: the SubjectAccessReview it asks). */
+  restProxyConfigMap: 'maestro-rest-proxy',
   /** Default-deny ingress for the namespace, and what the server and broker admit. */
   defaultDenyNetworkPolicy: 'maestro-default-deny',
   serverNetworkPolicy: 'maestro-server',
@@ -79,7 +81,10 @@ export const CONDUCTOR_DB_EGRESS_POLICY = 'maestro-grpc-server-db-egress';
 
 /** Ports of `maestro server` (pkg/config/*.go defaults, chart values). */
 export const ports = {
+  /** REST as clients reach it: the authenticating proxy (rest-proxy.ts). */
   http: 8000,
+  /** Maestro's own REST listener, called only by the proxy over the pod's loopback. */
+  restUpstream: 8001,
   grpc: 8090,
   health: 8083,
   metrics: 8080,

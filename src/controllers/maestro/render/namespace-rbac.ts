@@ -2,8 +2,9 @@
  * The operand namespace and the ServiceAccount all operand pods use. No token is mounted by
  * default and no Role is bound: PostgreSQL and Mosquitto never call the API. Only the Maestro
  * server mounts the token (server.ts), because gRPC mTLS authorises callers with
- * SubjectAccessReviews (cmd/maestro/environments/framework.go); the cluster RBAC for that is the
- * admin's to grant (docs/maestro.md), so by default every gRPC publish/subscribe is refused.
+ * SubjectAccessReviews (cmd/maestro/environments/framework.go) and its REST proxy reviews tokens
+ * and rights (rest-proxy.ts); `system:auth-delegator` for that is shipped with the install
+ * (config/rbac/hub-namespaces), and what each client may do is the admin's to grant (docs/maestro.md).
  */
 import type { V1Namespace, V1ServiceAccount } from '@kubernetes/client-node';
 import type { RenderContext } from './context.js';

@@ -1,12 +1,13 @@
 /**
  * Default-deny ingress for the operand namespace, and what each operand admits. The database
  * admits only its clients (`renderDatabaseNetworkPolicy`); here:
- * - the server: gRPC 8090 from the OCM hub namespace, the operand namespace, and namespaces the
- *   admin labels `GRPC_CLIENT_NAMESPACE_LABEL=true` (callers still need a client certificate);
- *   metrics 8080 from `openshift-monitoring` on OpenShift, else from any namespace (the Prometheus
- *   namespace is unknown there); REST 8000 only from the operator's own pods (they register
- *   managed clusters as consumers there), since Maestro can't authenticate REST callers (see
- *   api-tls.ts): `kubectl port-forward` reaches it inside the pod's network namespace.
+ * - the server: gRPC 8090 and REST 8000 (the authenticating proxy, rest-proxy.ts) from the OCM
+ *   hub namespace, the operand namespace, and namespaces the admin labels
+ *   `GRPC_CLIENT_NAMESPACE_LABEL=true` (callers still need a client certificate, or a token with
+ *   the right on `maestros/rest`); REST also from the operator's own pods (they register managed
+ *   clusters as consumers there); metrics 8080 from `openshift-monitoring` on OpenShift, else from
+ *   any namespace (the Prometheus namespace is unknown there). Nobody is admitted to Maestro's
+ *   own REST listener (8001): only the proxy calls it, over the pod's loopback.
  *   Probes come from the kubelet on the node, which NetworkPolicies do not restrict.
  * - the embedded broker: 8883 from anywhere (agents come through Routes, load balancers and node
  *   ports from outside the cluster; Mosquitto requires their client certificates).
@@ -20,7 +21,7 @@ import { objectMeta } from './metadata.js';
 import { names, OCM_HUB_NAMESPACE, ports } from './names.js';
 import type { NetworkPolicyObject, RenderedObject } from './types.js';
 
-/** Namespace label that admits the namespace's pods to Maestro's gRPC port. */
+/** Namespace label that admits the namespace's pods to Maestro's gRPC and REST ports. */
 export const GRPC_CLIENT_NAMESPACE_LABEL = 'maestro.multicluster.openshift.io/grpc-client';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const OPENSHIFT_MONITORING_NAMESPACE = 'openshift-monitoring';
@@ -54,7 +55,10 @@ export function renderNetworkPolicies(ctx: RenderContext): RenderedObject[] {
             inNamespace(namespace),
             { namespaceSelector: { matchLabels: { [GRPC_CLIENT_NAMESPACE_LABEL]: 'true' } } },
           ],
-          ports: [{ protocol: 'TCP', port: ports.grpc }],
+          ports: [
+            { protocol: 'TCP', port: ports.grpc },
+            { protocol: 'TCP', port: ports.http },
+          ],
         },
         {
           from: [

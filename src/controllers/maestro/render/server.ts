@@ -1,7 +1,8 @@
 /**
- * The Maestro server: Deployment `maestro` (init container `migration`, container `service`),
- * Services `maestro` (REST), `maestro-grpc` (gRPC source API), `maestro-metrics`, and a
- * PodDisruptionBudget when replicas > 1. Flags are grounded in maestro `pkg/config/*.go` and
+ * The Maestro server: Deployment `maestro` (init container `migration`, containers `service` and
+ * `rest-proxy`, the authenticating proxy in front of REST: rest-proxy.ts), Services `maestro`
+ * (REST, through the proxy), `maestro-grpc` (gRPC source API), `maestro-metrics`, ConfigMap
+ * `maestro-rest-proxy`, and a PodDisruptionBudget when replicas > 1. Flags are grounded in maestro `pkg/config/*.go` and
  * `charts/maestro-server/templates/deployment.yaml`; grpc mode follows MCE's chart
  * (`--disable-message-broker=true`).
  */
@@ -19,6 +20,12 @@ import { CONFIG_HASH_ANNOTATION, contentHash, objectMeta } from './metadata.js';
 import { names, ports } from './names.js';
 import { operandPodBase } from './pod.js';
 import { containerSecurityContext } from './security.js';
+import {
+  renderRestProxyConfig,
+  restAuthorization,
+  restProxyConfigVolume,
+  restProxyContainer,
+} from './rest-proxy.js';
 import { resourceRequirements } from './settings.js';
 import type { KubeObject, RenderedObject } from './types.js';
 
@@ -66,7 +73,8 @@ export function maestroServerCommand(ctx: RenderContext): string[] {
     // Every listener binds to <hostname>:<port> (pkg/config/http_server.go); empty binds all
     // addresses, IPv4 and IPv6 (the chart's default).
     '--server-hostname=',
-    `--http-server-bindport=${ports.http}`,
+    // REST behind the proxy (rest-proxy.ts), which alone calls it, over loopback.
+    `--http-server-bindport=${ports.restUpstream}`,
     '--enable-grpc-server=true',
     `--grpc-server-bindport=${ports.grpc}`,
     `--health-check-server-bindport=${ports.health}`,
@@ -85,6 +93,7 @@ export function maestroServerCommand(ctx: RenderContext): string[] {
 export function renderServer(ctx: RenderContext): RenderedObject[] {
   const { namespace, input, spec } = ctx;
   const image = requireImage(ctx, 'maestro');
+  const proxyImage = requireImage(ctx, 'restProxy');
   const mqtt = spec.transport === 'mqtt';
   const embeddedBroker = mqtt && spec.broker.type === 'Embedded';
 
@@ -97,7 +106,7 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
     { name: 'tmp', mountPath: '/tmp' },
   ];
   const apiTls = apiTlsVolumes(ctx);
-  volumes.push(...apiTls.volumes);
+  volumes.push(...apiTls.volumes, restProxyConfigVolume);
   mounts.push(...apiTls.mounts);
   if (mqtt) {
     volumes.push({ name: 'mqtt', secret: { secretName: names.mqttClientConfigSecret, defaultMode: 0o440 } });
@@ -120,6 +129,8 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
     apiTls: input.generated.api
       ? { ca: input.generated.api.ca.cert, server: input.generated.api.server?.cert }
       : null,
+    // The proxy reads its config once (it re-reads only its certificates).
+    restProxy: restAuthorization(),
   });
 
   const podLabels = { ...selectors.server, ...labelsFor(names.deployment, 'server') };
@@ -188,7 +199,7 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
               ],
               ports: [
-                { name: 'http', containerPort: ports.http, protocol: 'TCP' },
+                { name: 'rest-upstream', containerPort: ports.restUpstream, protocol: 'TCP' },
                 { name: 'grpc', containerPort: ports.grpc, protocol: 'TCP' },
                 { name: 'health', containerPort: ports.health, protocol: 'TCP' },
                 { name: 'metrics', containerPort: ports.metrics, protocol: 'TCP' },
@@ -214,6 +225,7 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
               securityContext: containerSecurityContext(),
               volumeMounts: mounts,
             },
+            restProxyContainer(ctx, proxyImage, apiTls.proxyMounts),
           ],
           volumes,
         },
@@ -240,6 +252,7 @@ export function renderServer(ctx: RenderContext): RenderedObject[] {
   });
 
   const objects: RenderedObject[] = [
+    renderRestProxyConfig(ctx),
     {
       object: service(
         names.restService,

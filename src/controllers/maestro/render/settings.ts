@@ -18,7 +18,11 @@ export const OPERAND_IMAGE_ENV = {
   postgresql: 'OPERAND_IMAGE_POSTGRESQL',
   mosquitto: 'OPERAND_IMAGE_MOSQUITTO',
   conductor: 'OPERAND_IMAGE_CLOUDEVENTS_CONDUCTOR',
+  restProxy: 'OPERAND_IMAGE_KUBE_RBAC_PROXY',
 } as const;
+
+/** Every operand image key. */
+export const OPERAND_IMAGE_KEYS = Object.keys(OPERAND_IMAGE_ENV) as (keyof OperandImages)[];
 
 /** Reads operand images from an environment map; empty values count as unset. */
 export function operandImagesFromEnv(env: Readonly<Record<string, string | undefined>>): OperandImages {
@@ -97,7 +101,7 @@ export function effectiveImages(input: Pick<RenderInput, 'spec' | 'images'>): Op
   const { spec, images } = input;
   const pick = (k: keyof OperandImages) => spec.images[k] ?? images[k];
   const out: OperandImages = {};
-  for (const k of ['maestro', 'postgresql', 'mosquitto', 'conductor'] as const) {
+  for (const k of OPERAND_IMAGE_KEYS) {
     const v = pick(k);
     if (v) out[k] = v;
   }

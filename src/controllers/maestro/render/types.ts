@@ -44,6 +44,8 @@ export interface OperandImages {
   postgresql?: string;
   mosquitto?: string;
   conductor?: string;
+  /** kube-rbac-proxy, the authenticating proxy in front of Maestro's REST API. */
+  restProxy?: string;
 }
 
 /** Credentials of the embedded database, from Secret maestro-db-config (generated once). */
@@ -74,7 +76,8 @@ export interface DbTlsMaterial {
 
 /**
  * TLS of Maestro's REST and gRPC listeners: the CA (also the gRPC client CA), the serving pair
- * (absent on OpenShift, where the service CA issues it) and the gRPC client pair.
+ * (Maestro's own REST listener always serves it; on OpenShift the service CA issues what clients
+ * see) and the gRPC client pair. Render refuses material without the serving pair.
  */
 export interface ApiTlsMaterial {
   ca: TlsKeyPair;

@@ -9,7 +9,7 @@ import { IMAGE_REFERENCE_PATTERN } from '../../../api/maestro-fields.js';
 import { type MaestroSpec, maestroSpecSchema } from '../../../api/maestro.js';
 import { parseExternalBroker, parseExternalDatabase } from './external-secrets.js';
 import { names, OCM_HUB_NAMESPACE, GRPC_SERVER_ROUTE } from './names.js';
-import { OPERAND_IMAGE_ENV, resolveExposure } from './settings.js';
+import { OPERAND_IMAGE_ENV, OPERAND_IMAGE_KEYS, resolveExposure } from './settings.js';
 import type { FieldError, OperandImages, RenderInput } from './types.js';
 
 export type ValidationInput = Pick<
@@ -128,14 +128,14 @@ function validateStructure(spec: MaestroSpec): FieldError[] {
 
 function validateImages(input: ValidationInput): FieldError[] {
   const { spec } = input;
-  const needed: (keyof OperandImages)[] = ['maestro'];
+  const needed: (keyof OperandImages)[] = ['maestro', 'restProxy'];
   if (spec.database.type === 'Embedded') needed.push('postgresql');
   if (spec.transport === 'mqtt' && spec.broker.type === 'Embedded') needed.push('mosquitto');
   const cmHasConductorImage = Boolean(input.clusterManager?.spec?.serverConfiguration?.imagePullSpec?.trim());
   if (spec.transport === 'grpc' && !cmHasConductorImage) needed.push('conductor');
 
   const errors: FieldError[] = [];
-  for (const key of ['maestro', 'postgresql', 'mosquitto', 'conductor'] as const) {
+  for (const key of OPERAND_IMAGE_KEYS) {
     const field = `spec.images.${key}`;
     const fromEnv = input.images[key];
     if (spec.images[key] === undefined && fromEnv !== undefined && !IMAGE_REFERENCE_PATTERN.test(fromEnv)) {

@@ -16,6 +16,8 @@ let ca: string;
 let otherCa: string;
 const consumers = new Set<string>(['existing']);
 const posts: string[] = [];
+/** The Authorization header of each request (empty when absent). */
+const authorizations: string[] = [];
 
 beforeAll(async () => {
   const [mine, other] = [await createCa(now, 'test maestro-api-ca'), await createCa(now, 'someone else')];
@@ -25,6 +27,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      authorizations.push(req.headers.authorization ?? '');
       const u = new URL(req.url ?? '/', 'https://localhost');
       res.setHeader('Content-Type', 'application/json');
       if (req.method === 'GET') {
@@ -64,5 +67,16 @@ describe('maestroConsumers', () => {
     );
     await expect(maestroConsumers(url).ensure('cluster3')).rejects.toThrow(/self-signed|unable to/i);
     expect(consumers.has('cluster3')).toBe(false);
+  });
+
+  it('sends the token the provider gives at each request (ServiceAccount tokens rotate), and none without one', async () => {
+    const tokens = ['first', 'second'];
+    authorizations.length = 0;
+    const client = maestroConsumers(url, { ca, token: () => Promise.resolve(tokens.shift()) });
+    expect(await client.ensure('cluster4')).toBe('created');
+    expect(authorizations).toEqual(['Bearer first', 'Bearer second']);
+    authorizations.length = 0;
+    await maestroConsumers(url, { ca }).ensure('cluster4');
+    expect(authorizations).toEqual(['']);
   });
 });

@@ -12,6 +12,7 @@ export const IMAGES = {
   postgresql: 'registry.redhat.io/rhel9/postgresql-16:latest',
   mosquitto: 'quay.io/maestro/eclipse-mosquitto:2.0.18',
   conductor: 'quay.io/stolostron/cloudevents-conductor:2.17',
+  restProxy: 'registry.redhat.io/openshift4/ose-kube-rbac-proxy-rhel9:v4.22',
 };
 
 export const DB_PASSWORD = 'c2VjcmV0LXBhc3N3b3JkLWZvci10ZXN0cy0wMTIzNDU2Nzg';

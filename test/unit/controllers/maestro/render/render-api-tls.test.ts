@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
 import { renderMaestro } from '../../../../../src/controllers/maestro/render/index.js';
-import { FAKE_API_TLS, find, type PodTemplateOwner, renderInput } from './fixtures.js';
+import { FAKE_API_TLS, find, IMAGES, type PodTemplateOwner, renderInput } from './fixtures.js';
 
 type Policy = {
   spec: {
@@ -47,7 +47,7 @@ describe('Maestro API TLS', () => {
     },
   );
 
-  it('takes the serving certificates from the OpenShift service CA there', () => {
+  it('takes the certificates clients see from the OpenShift service CA there', () => {
     const { result, pod } = serverCommand(true);
     const rest = find<Service>(result, 'Service', 'maestro', 'maestro');
     const grpc = find<Service>(result, 'Service', 'maestro-grpc', 'maestro');
@@ -58,11 +58,14 @@ describe('Maestro API TLS', () => {
       'service.beta.openshift.io/serving-cert-secret-name': 'maestro-grpc-serving-cert',
     });
     const secretOf = (name: string) => pod.volumes.find((v) => v.name === name)?.secret?.secretName;
-    expect([secretOf('rest-tls'), secretOf('grpc-tls')]).toEqual([
+    // The proxy and gRPC serve the service CA's; Maestro's own REST, which only the proxy calls
+    // over loopback, the operator's (the service CA's names no localhost).
+    expect([secretOf('rest-proxy-tls'), secretOf('grpc-tls'), secretOf('rest-tls')]).toEqual([
       'maestro-rest-serving-cert',
       'maestro-grpc-serving-cert',
+      'maestro-api-tls',
     ]);
-    expect(result.objects.some((o) => o.object.metadata.name === 'maestro-api-tls')).toBe(false);
+    expect(result.objects.some((o) => o.object.metadata.name === 'maestro-api-tls')).toBe(true);
   });
 
   it('issues the serving certificate from its own CA elsewhere, and mounts the CA certificate but never its key', () => {
@@ -71,7 +74,8 @@ describe('Maestro API TLS', () => {
     const tls = find<{ data: Record<string, string> }>(result, 'Secret', 'maestro-api-tls', 'maestro');
     expect(Buffer.from(tls.data['tls.crt'] ?? '', 'base64').toString()).toBe(FAKE_API_TLS.server.cert);
     const secretOf = (name: string) => pod.volumes.find((v) => v.name === name)?.secret;
-    expect([secretOf('rest-tls')?.secretName, secretOf('grpc-tls')?.secretName]).toEqual([
+    expect(['rest-tls', 'rest-proxy-tls', 'grpc-tls'].map((volume) => secretOf(volume)?.secretName)).toEqual([
+      'maestro-api-tls',
       'maestro-api-tls',
       'maestro-api-tls',
     ]);
@@ -83,6 +87,61 @@ describe('Maestro API TLS', () => {
 
   it('reports an https REST endpoint', () => {
     expect(serverCommand(false).result.status.endpoints.rest).toBe('https://maestro.maestro.svc:8000');
+  });
+});
+
+describe('Maestro REST proxy', () => {
+  it.each([true, false])(
+    "puts kube-rbac-proxy on 8000 in front of Maestro's own REST on 8001, authorising on maestros/rest of cluster (openshift %s)",
+    (openshift) => {
+      const { result, pod } = serverCommand(openshift);
+      const proxy = pod.containers.find((c) => c.name === 'rest-proxy');
+      expect(proxy?.image).toBe(IMAGES.restProxy);
+      expect(proxy?.command).toEqual([
+        '/usr/bin/kube-rbac-proxy',
+        '--secure-listen-address=:8000',
+        '--upstream=https://localhost:8001/',
+        '--upstream-ca-file=/secrets/rest-upstream-ca/ca.crt',
+        '--tls-cert-file=/secrets/rest-proxy-tls/tls.crt',
+        '--tls-private-key-file=/secrets/rest-proxy-tls/tls.key',
+        '--tls-min-version=VersionTLS12',
+        '--config-file=/etc/kube-rbac-proxy/config.yaml',
+      ]);
+      expect(proxy?.ports).toEqual([{ name: 'https', containerPort: 8000, protocol: 'TCP' }]);
+      // The Service keeps port 8000, now the proxy's.
+      expect(find<Service>(result, 'Service', 'maestro', 'maestro').spec.ports.map((p) => p.port)).toEqual([
+        8000,
+      ]);
+      const config = find<{ data: Record<string, string> }>(
+        result,
+        'ConfigMap',
+        'maestro-rest-proxy',
+        'maestro',
+      );
+      expect(parseYaml(config.data['config.yaml'] ?? '')).toEqual({
+        authorization: {
+          resourceAttributes: {
+            apiGroup: 'maestro.multicluster.openshift.io',
+            resource: 'maestros',
+            subresource: 'rest',
+            name: 'cluster',
+          },
+        },
+      });
+      // The upstream CA is maestro-api-ca's certificate; the CA key is mounted nowhere.
+      const mounted = new Set(proxy?.volumeMounts?.map((m) => m.name));
+      expect([...mounted].sort()).toEqual(['grpc-client-ca', 'rest-proxy-config', 'rest-proxy-tls']);
+      expect(pod.volumes.find((v) => v.name === 'rest-proxy-config')?.configMap?.name).toBe(
+        'maestro-rest-proxy',
+      );
+    },
+  );
+
+  it('reports a missing proxy image on the spec field, as for every operand image', () => {
+    const input = renderInput({});
+    expect(() => renderMaestro({ ...input, images: { ...input.images, restProxy: undefined } })).toThrow(
+      /spec\.images\.restProxy: no image: set spec\.images\.restProxy or the operator env OPERAND_IMAGE_KUBE_RBAC_PROXY/,
+    );
   });
 });
 
@@ -100,13 +159,14 @@ describe('Maestro NetworkPolicies', () => {
   });
 
   it.each([true, false])(
-    'admits gRPC and metrics to the server, and nobody to REST when the operator runs outside the cluster (openshift %s)',
+    "admits gRPC and REST (the proxy) from client namespaces, metrics from monitoring, and nobody to Maestro's own REST (openshift %s)",
     (openshift) => {
       const server = policies('grpc', openshift).get('maestro-server');
       const ports = (server.spec.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
-      expect(ports.sort()).toEqual([8080, 8090]);
-      const grpc = server.spec.ingress?.find((r) => r.ports?.[0]?.port === 8090);
-      expect(grpc?.from).toEqual([
+      expect(ports.sort()).toEqual([8000, 8080, 8090]);
+      const clients = server.spec.ingress?.find((r) => r.ports?.[0]?.port === 8090);
+      expect(clients?.ports?.map((p) => p.port)).toEqual([8090, 8000]);
+      expect(clients?.from).toEqual([
         {
           namespaceSelector: {
             matchLabels: { 'kubernetes.io/metadata.name': 'open-cluster-management-hub' },
@@ -121,13 +181,16 @@ describe('Maestro NetworkPolicies', () => {
           ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-monitoring' } } }
           : { namespaceSelector: {} },
       ]);
+      expect(ports).not.toContain(8001);
     },
   );
 
-  it("admits the operator's own pods to REST, where it registers consumers, and nobody else", () => {
+  it("admits the operator's own pods to REST (the proxy), where it registers consumers", () => {
     const input = { ...renderInput({ spec: { transport: 'mqtt' } }), operatorNamespace: 'mce-operators' };
     const server = find<Policy>(renderMaestro(input), 'NetworkPolicy', 'maestro-server', 'maestro');
-    const rest = (server.spec.ingress ?? []).filter((r) => r.ports?.some((p) => p.port === 8000));
+    const rest = (server.spec.ingress ?? []).filter(
+      (r) => r.ports?.length === 1 && r.ports[0]?.port === 8000,
+    );
     // The pod labels of the operator's Deployment, as shipped.
     const manager = parseYaml(readFileSync('config/manager/manager.yaml', 'utf8')) as {
       spec: { template: { metadata: { labels: Record<string, string> } } };

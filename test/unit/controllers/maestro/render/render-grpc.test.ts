@@ -72,6 +72,7 @@ describe('ClusterManager server-side apply body', () => {
     const cm = clusterManager({ serverConfiguration: { imagePullSpec: 'quay.io/x/conductor:1' } });
     const { conductor: _conductor, ...images } = {
       maestro: 'quay.io/m/maestro:1',
+      restProxy: 'quay.io/k/kube-rbac-proxy:1',
       postgresql: 'quay.io/p/pg:16',
       conductor: '',
     };

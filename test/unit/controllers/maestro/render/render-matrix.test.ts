@@ -109,7 +109,7 @@ describe.each(cases)('render %o', (c) => {
     }
     expect(command).toEqual(
       expect.arrayContaining([
-        '--http-server-bindport=8000',
+        '--http-server-bindport=8001',
         '--grpc-server-bindport=8090',
         '--health-check-server-bindport=8083',
         '--metrics-server-bindport=8080',
@@ -150,7 +150,7 @@ describe.each(cases)('render %o', (c) => {
 
   it('exposes the ports and probes upstream defines', () => {
     expect(service?.ports?.map((p) => [p.name, p.containerPort])).toEqual([
-      ['http', 8000],
+      ['rest-upstream', 8001],
       ['grpc', 8090],
       ['health', 8083],
       ['metrics', 8080],

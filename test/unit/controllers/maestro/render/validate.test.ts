@@ -191,12 +191,17 @@ describe('validateMaestroSettings', () => {
 
   it('does not ask for broker settings or images the transport does not use', () => {
     const grpc = renderInput({
-      images: { maestro: 'quay.io/m/m:1', postgresql: 'quay.io/p/pg:16', conductor: 'quay.io/c/c:1' },
+      images: {
+        maestro: 'quay.io/m/m:1',
+        restProxy: 'quay.io/k/krp:1',
+        postgresql: 'quay.io/p/pg:16',
+        conductor: 'quay.io/c/c:1',
+      },
     });
     expect(messages(grpc)).toEqual([]);
     const mqttExternal = renderInput({
       spec: { ...externalBroker, ...externalDb },
-      images: { maestro: 'quay.io/m/m:1' },
+      images: { maestro: 'quay.io/m/m:1', restProxy: 'quay.io/k/krp:1' },
       external: { database: EXTERNAL_DB, broker: { 'config.yaml': EXTERNAL_BROKER_YAML } },
       clusterManager: undefined,
     });
@@ -205,7 +210,7 @@ describe('validateMaestroSettings', () => {
 
   it('accepts a conductor image already on the ClusterManager', () => {
     const input = renderInput({
-      images: { maestro: 'quay.io/m/m:1', postgresql: 'quay.io/p/pg:16' },
+      images: { maestro: 'quay.io/m/m:1', restProxy: 'quay.io/k/krp:1', postgresql: 'quay.io/p/pg:16' },
       clusterManager: clusterManager({ serverConfiguration: { imagePullSpec: 'quay.io/c/c:1' } }),
     });
     expect(messages(input)).toEqual([]);
