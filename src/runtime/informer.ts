@@ -4,6 +4,7 @@ import { errorSummary, isGone, isNotServed } from './client/errors.js';
 import type { KubeClient } from './client/kube-client.js';
 import { keyOf, objectKey, type KubeObject } from './client/types.js';
 import { silentLogger, type Logger } from './logger.js';
+import { OwnWrites } from './own-writes.js';
 import { Store, type IndexFunc } from './store.js';
 
 export interface InformerOptions<T extends KubeObject> {
@@ -62,13 +63,15 @@ type WatchOutcome = { kind: 'closed' | 'gone' | 'silent'; events: number; ms: nu
  * reconnect with jittered backoff, and a watchdog that re-lists a watch that went silent (TCP
  * streams can stall without a FIN). A kind that is not served yet (CRD not installed) is
  * logged once and retried. Handlers see `add`, `update` (only when resourceVersion changed)
- * and `delete`; a re-list diffs against the cache so nothing is missed.
+ * and `delete`; a re-list diffs against the cache so nothing is missed. Reads see this process's
+ * own writes at once (`recordWrite`, `recordDelete`: see own-writes.ts).
  */
 export class Informer<T extends KubeObject = KubeObject> {
   readonly apiVersion: string;
   readonly kind: string;
   readonly namespace: string | undefined;
   private readonly store = new Store<T>();
+  private readonly own: OwnWrites<T>;
   private readonly handlers = new Set<InformerHandler<T>>();
   private readonly transform: (obj: T) => T;
   private readonly log: Logger;
@@ -88,6 +91,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.namespace = opts.namespace;
     this.transform = opts.transform ?? dropManagedFields;
     this.clock = opts.clock ?? realClock;
+    this.own = new OwnWrites<T>(this.clock);
     this.log = (opts.logger ?? silentLogger).child({
       informer: `${opts.kind}.${opts.apiVersion}`,
       ...(opts.namespace ? { namespace: opts.namespace } : {}),
@@ -148,20 +152,58 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
-    return this.store.get(keyOf(namespace, name));
+    return this.getByKey(keyOf(namespace, name));
   }
 
   getByKey(key: string): T | undefined {
-    return this.store.get(key);
+    return this.own.read(key, this.store.get(key));
   }
 
   /** Cached objects, all or of one namespace. */
   list(namespace?: string): T[] {
-    return this.store.list(namespace);
+    const cached = this.store.list(namespace);
+    if (this.own.size === 0) return cached;
+    return this.withOwnWrites(cached, (o) => namespace === undefined || o.metadata.namespace === namespace);
   }
 
   byIndex(name: string, value: string): T[] {
-    return this.store.byIndex(name, value);
+    const cached = this.store.byIndex(name, value);
+    if (this.own.size === 0) return cached;
+    return this.withOwnWrites(cached, (o) => this.store.indexValues(name, o).includes(value));
+  }
+
+  /**
+   * Records an object this process just wrote (the API server's response): reads show it, as
+   * the cache would hold it, until the watch delivers it or anything newer. Handlers are not
+   * called; the watch event will be.
+   */
+  recordWrite(obj: T): void {
+    const cached = this.transform(structuredClone(obj));
+    this.own.wrote(objectKey(cached), cached);
+  }
+
+  /** Records that this process deleted an object (its `uid` when known): reads skip it until the watch does. */
+  recordDelete(namespace: string | undefined, name: string, uid?: string): void {
+    this.own.deleted(keyOf(namespace, name), uid);
+  }
+
+  /**
+   * `cached` (a list's result) seen through our own writes: each replaced or hidden as `get`
+   * would, plus what we wrote that `matches` the list but the cache does not list there yet.
+   */
+  private withOwnWrites(cached: T[], matches: (o: T) => boolean): T[] {
+    const out: T[] = [];
+    const listed = new Set<string>();
+    for (const o of cached) {
+      const key = objectKey(o);
+      listed.add(key);
+      const seen = this.own.read(key, o);
+      if (seen && matches(seen)) out.push(seen);
+    }
+    for (const [key, o] of this.own.written()) {
+      if (!listed.has(key) && matches(o) && this.getByKey(key) === o) out.push(o);
+    }
+    return out;
   }
 
   /** The resourceVersion the next watch starts from (undefined: a re-list is due). */
@@ -243,6 +285,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const key of this.store.keys()) {
       if (fresh.has(key)) continue;
       const old = this.store.remove(key);
+      this.own.settle(key, null);
       if (old) this.emit('delete', old);
     }
     for (const obj of fresh.values()) this.upsert(obj);
@@ -295,6 +338,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion;
         if (event.type === 'DELETED') {
           const old = this.store.remove(objectKey(obj));
+          this.own.settle(objectKey(obj), null);
           if (old) this.emit('delete', obj);
         } else {
           this.upsert(obj);
@@ -312,6 +356,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private upsert(obj: T): void {
     const old = this.store.upsert(obj);
+    this.own.settle(objectKey(obj), obj);
     if (!old) this.emit('add', obj);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit('update', obj, old);
   }

@@ -49,6 +49,13 @@ export class Store<T extends KubeObject> {
     for (const [key, obj] of this.items) addToIndex(index, key, obj);
   }
 
+  /** The values index `name` gives `obj` (for objects not in the store, e.g. our own writes). */
+  indexValues(name: string, obj: T): string[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`no index named ${name}`);
+    return index.fn(obj);
+  }
+
   /** Objects whose index function returned `value`. */
   byIndex(name: string, value: string): T[] {
     const index = this.indexes.get(name);

@@ -1,19 +1,18 @@
 /**
  * Server-side apply of desired objects, in render order (namespace first, workloads after what
  * they mount), skipping every object whose cached copy already has all our fields: a reconcile
- * with nothing to change writes nothing.
+ * with nothing to change writes nothing. What a write returns is recorded in its cache, so the
+ * next reconcile sees it before the watch delivers it.
  */
 import type { Planes } from '../../kube/index.js';
 import { errorSummary, type KubeObject, type Logger } from '../../runtime/index.js';
 import type { MaestroCaches } from './caches.js';
-import type { Expectations } from './expectations.js';
-import { firstDifference, needsApply, specHashOf, withSpecHash } from './object-diff.js';
+import { firstDifference, needsApply, withSpecHash } from './object-diff.js';
 import type { Plane, RenderedObject } from './render/index.js';
 
 export interface WriteContext {
   planes: Planes;
   caches: MaestroCaches;
-  expectations: Expectations;
   log: Logger;
   signal: AbortSignal;
   /** Writes to objects (not status) made by this reconcile so far. */
@@ -23,11 +22,6 @@ export interface WriteContext {
 /** `kind/namespace/name`: one object on one plane. */
 export function objectKeyOf(obj: { kind: string; metadata: { namespace?: string; name?: string } }): string {
   return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
-}
-
-/** The expectations key of an object: its cache plane and its object key. */
-export function expectationKey(caches: MaestroCaches, plane: Plane, obj: KubeObject): string {
-  return `${caches.cachePlane(plane)}|${objectKeyOf(obj)}`;
 }
 
 /** A write that failed, naming the object; the message goes into the Degraded condition. */
@@ -53,20 +47,17 @@ export function cachedObject(caches: MaestroCaches, plane: Plane, obj: KubeObjec
 }
 
 /**
- * Applies `obj` on `plane` unless the cache shows it already (or our previous apply of the same
- * state is still on its way to the cache). Returns whether it wrote.
+ * Applies `obj` on `plane` unless the cache (with our own recorded writes) shows it already.
+ * Returns whether it wrote.
  */
 export async function applyOwned(obj: KubeObject, plane: Plane, ctx: WriteContext): Promise<boolean> {
   const desired = withSpecHash(obj);
-  const hash = specHashOf(desired) ?? '';
   const observed = cachedObject(ctx.caches, plane, desired);
-  const key = expectationKey(ctx.caches, plane, desired);
-  if (ctx.expectations.writeInFlight(key, observed?.metadata.resourceVersion, hash)) return false;
   if (!needsApply(desired, observed)) return false;
   const client = plane === 'data' ? ctx.planes.data : ctx.planes.control;
   try {
     const written = await client.apply(desired, { signal: ctx.signal });
-    ctx.expectations.wrote(key, written.metadata.resourceVersion, hash);
+    ctx.caches.recordWrite(plane, written);
     ctx.writes.count++;
   } catch (err) {
     throw new ObjectWriteError('apply', objectKeyOf(desired), err);

@@ -149,6 +149,30 @@ export class MaestroCaches {
     return this.ownedCache(obj.apiVersion, obj.kind, plane)?.get(namespace, name);
   }
 
+  /**
+   * The informer that caches `obj` on `plane` (owned kinds, Secrets of their namespace, and the
+   * singletons we write: Maestro status, MCE status, ClusterManager). Our writes are recorded
+   * there (`Informer.recordWrite`), so reads show them before the watch does.
+   */
+  cacheOf(plane: Plane, obj: KubeObject): Informer | undefined {
+    if (obj.apiVersion === 'v1' && obj.kind === 'Secret')
+      return this.secrets.in(obj.metadata.namespace ?? '');
+    for (const singleton of [this.maestro, this.mce, this.clusterManager]) {
+      if (obj.apiVersion === singleton.apiVersion && obj.kind === singleton.kind) return singleton;
+    }
+    return this.ownedCache(obj.apiVersion, obj.kind, plane);
+  }
+
+  /** Records what a write returned, so the next reconcile reads it (see `cacheOf`). */
+  recordWrite(plane: Plane, written: KubeObject): void {
+    this.cacheOf(plane, written)?.recordWrite(written);
+  }
+
+  /** Records that we deleted `obj` (see `cacheOf`). */
+  recordDelete(plane: Plane, obj: KubeObject): void {
+    this.cacheOf(plane, obj)?.recordDelete(obj.metadata.namespace, obj.metadata.name ?? '', obj.metadata.uid);
+  }
+
   /** Every cached object with our labels, with the plane of its cache. */
   ownedObjects(): { plane: Plane; object: KubeObject }[] {
     return [

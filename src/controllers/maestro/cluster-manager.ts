@@ -11,28 +11,9 @@ import {
   type ClusterManager,
 } from '../../api/upstream/clustermanager.js';
 import { ObjectWriteError, type WriteContext } from './apply-objects.js';
-import type { Expectations } from './expectations.js';
-import { isSubset, stableHash } from './object-diff.js';
+import { isSubset } from './object-diff.js';
 import { clusterManagerRelease, type ClusterManagerApply } from './render/index.js';
 
-/** Expectations key of our ClusterManager writes. */
-export const CLUSTER_MANAGER_KEY = `data|${CLUSTER_MANAGER_KIND}//${CLUSTER_MANAGER_NAME}`;
-
-function resourceVersionOf(cm: ClusterManager | undefined): string | undefined {
-  return (cm?.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-}
-
-/** True while our release of the ClusterManager fields has not reached the cache yet. */
-export function releaseInFlight(cm: ClusterManager | undefined, expectations: Expectations): boolean {
-  return (
-    cm !== undefined &&
-    expectations.writeInFlight(
-      CLUSTER_MANAGER_KEY,
-      resourceVersionOf(cm),
-      stableHash(clusterManagerRelease(cm)),
-    )
-  );
-}
 const CM_REF = `${CLUSTER_MANAGER_KIND}/${CLUSTER_MANAGER_NAME}`;
 
 /**
@@ -55,12 +36,10 @@ export function clusterManagerSatisfied(
   return want?.endpointsExposure === undefined || isSubset(want.endpointsExposure, got?.endpointsExposure);
 }
 
-async function applyBody(body: ClusterManagerApply, cm: ClusterManager | undefined, ctx: WriteContext) {
-  const fingerprint = stableHash(body);
-  if (ctx.expectations.writeInFlight(CLUSTER_MANAGER_KEY, resourceVersionOf(cm), fingerprint)) return false;
+async function applyBody(body: ClusterManagerApply, ctx: WriteContext) {
   try {
     const written = await ctx.planes.clientFor(body).apply(body, { signal: ctx.signal });
-    ctx.expectations.wrote(CLUSTER_MANAGER_KEY, written.metadata.resourceVersion, fingerprint);
+    ctx.caches.clusterManager.recordWrite(written);
     ctx.writes.count++;
     return true;
   } catch (err) {
@@ -76,7 +55,7 @@ export async function wireClusterManager(
   ctx: WriteContext,
 ): Promise<boolean> {
   if (clusterManagerSatisfied(body, cm, ownedByUs)) return false;
-  const wrote = await applyBody(body, cm, ctx);
+  const wrote = await applyBody(body, ctx);
   if (wrote) ctx.log.info({ clusterManager: CLUSTER_MANAGER_NAME }, 'wired ClusterManager for grpc');
   return wrote;
 }
@@ -88,7 +67,7 @@ export async function releaseClusterManager(
   ctx: WriteContext,
 ): Promise<boolean> {
   if (!cm || !ownedByUs) return false;
-  const wrote = await applyBody(clusterManagerRelease(cm), cm, ctx);
+  const wrote = await applyBody(clusterManagerRelease(cm), ctx);
   if (wrote) ctx.log.info({ clusterManager: CLUSTER_MANAGER_NAME }, 'released ClusterManager grpc fields');
   return wrote;
 }

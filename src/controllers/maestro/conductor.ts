@@ -4,11 +4,7 @@
  * gRPC, all of it stays, and it keeps reaching Maestro's database.
  */
 import type { KubeObject } from '../../runtime/index.js';
-import { expectationKey } from './apply-objects.js';
-import type { MaestroCaches } from './caches.js';
-import type { Expectations } from './expectations.js';
 import type { OwnedObject, World } from './load-world.js';
-import { releaseInFlight } from './cluster-manager.js';
 import { planeKey } from './prune.js';
 import { names, OCM_HUB_NAMESPACE, type NetworkPolicyObject, type RenderedObject } from './render/index.js';
 import { CONDUCTOR_POD_LABELS, GRPC_SERVER_CONFIG } from './render/names.js';
@@ -19,22 +15,17 @@ export function conductorObjects(owned: readonly OwnedObject[]): OwnedObject[] {
 }
 
 /**
- * True while gRPC is configured by us: we own ClusterManager fields (and are not releasing them),
- * or our `grpc-server-config` exists (and we are not deleting it). Expectation-aware, so a stale
- * cache right after the release does not count.
+ * True while gRPC is configured by us: we own ClusterManager fields, or our `grpc-server-config`
+ * exists and is not being deleted. The world is read through our own recorded writes, so a
+ * release or deletion we just sent already counts.
  */
-export function conductorConfigured(
-  world: World,
-  caches: MaestroCaches,
-  expectations: Expectations,
-): boolean {
-  if (world.clusterManagerOwnedByUs && !releaseInFlight(world.clusterManager, expectations)) return true;
+export function conductorConfigured(world: World): boolean {
+  if (world.clusterManagerOwnedByUs) return true;
   return conductorObjects(world.owned).some(
     (o) =>
       o.object.kind === 'ConfigMap' &&
       o.object.metadata.name === GRPC_SERVER_CONFIG &&
-      !o.object.metadata.deletionTimestamp &&
-      !expectations.deleteInFlight(expectationKey(caches, o.plane, o.object), o.object.metadata.uid),
+      !o.object.metadata.deletionTimestamp,
   );
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Maestro controller factory: its caches, one Controller with one key (the singleton Maestro),
- * and watches that map every change of anything it reads or owns to that key. Informer handlers
- * also settle the expectations of our own writes as the caches catch up with them.
+ * and watches that map every change of anything it reads or owns to that key. Our own writes are
+ * recorded in the caches by the write sites (`MaestroCaches.recordWrite`).
  */
 import { setMaxListeners } from 'node:events';
 import type { ControllerDeps, ControllerFactory } from '../../runtime/run-operator.js';
@@ -9,21 +9,14 @@ import {
   Controller,
   realClock,
   type Clock,
-  type Informer,
-  type KubeObject,
   type ReconcileResult,
   type Registration,
 } from '../../runtime/index.js';
-import { objectKeyOf } from './apply-objects.js';
 import { MaestroCaches } from './caches.js';
 import { CapabilityProbe } from './capabilities.js';
-import { CLUSTER_MANAGER_KEY } from './cluster-manager.js';
 import { CONTROLLER_NAME, MAESTRO_KEY } from './constants.js';
-import { Expectations } from './expectations.js';
 import { GeneratedMemo } from './generated-material.js';
 import type { MaestroRuntime } from './maestro-runtime.js';
-import { MAESTRO_STATUS_KEY } from './maestro-status.js';
-import { mceStatusKey } from './mce-status.js';
 import { reconcileMaestro } from './reconcile.js';
 import { operandImagesFromEnv } from './render/index.js';
 
@@ -41,16 +34,6 @@ export interface MaestroController extends Registration {
   caches: MaestroCaches;
 }
 
-function settleOn(informer: Informer, expectations: Expectations, key: (o: KubeObject) => string): void {
-  const seen = (o: KubeObject, gone: boolean) =>
-    expectations.observed(key(o), { resourceVersion: o.metadata.resourceVersion, uid: o.metadata.uid, gone });
-  informer.addHandler({
-    add: (o) => seen(o, false),
-    update: (_old, o) => seen(o, false),
-    delete: (o) => seen(o, true),
-  });
-}
-
 /** Builds the Maestro controller and its informers. */
 export function createMaestroController(
   deps: ControllerDeps,
@@ -60,7 +43,6 @@ export function createMaestroController(
   const toKey = () => [MAESTRO_KEY];
   const enqueueLater: { fn: () => void } = { fn: () => undefined };
   const caches = new MaestroCaches(deps.planes, deps.logger, () => enqueueLater.fn());
-  const expectations = new Expectations(clock);
   const rt: MaestroRuntime = {
     planes: deps.planes,
     caches,
@@ -70,13 +52,11 @@ export function createMaestroController(
       clock,
       deps.logger.child({ controller: CONTROLLER_NAME }),
     ),
-    expectations,
     memo: new GeneratedMemo(),
     recorder: deps.recorder,
     images: operandImagesFromEnv(opts.env ?? process.env),
     operatorNamespace: (opts.env ?? process.env).POD_NAMESPACE || undefined,
     clock,
-    mceStatusWritten: new Map(),
   };
   const controller = new Controller({
     name: CONTROLLER_NAME,
@@ -96,22 +76,6 @@ export function createMaestroController(
     },
   });
   enqueueLater.fn = () => controller.enqueue(MAESTRO_KEY);
-
-  for (const c of caches.owned) settleOn(c.informer, expectations, (o) => `${c.plane}|${objectKeyOf(o)}`);
-  const secretSeen = (o: KubeObject, gone: boolean) =>
-    expectations.observed(`${caches.cachePlane('control')}|${objectKeyOf(o)}`, {
-      resourceVersion: o.metadata.resourceVersion,
-      uid: o.metadata.uid,
-      gone,
-    });
-  caches.secrets.addHandler({
-    add: (o) => secretSeen(o, false),
-    update: (_old, o) => secretSeen(o, false),
-    delete: (o) => secretSeen(o, true),
-  });
-  settleOn(caches.clusterManager, expectations, () => CLUSTER_MANAGER_KEY);
-  settleOn(caches.maestro, expectations, () => MAESTRO_STATUS_KEY);
-  settleOn(caches.mce, expectations, (o) => mceStatusKey(o.metadata.name ?? ''));
 
   // Always-served kinds gate the first reconcile; optional ones just trigger one.
   for (const informer of caches.required()) controller.watch(informer, toKey);

@@ -1,12 +1,10 @@
-/** What every reconcile step gets: clients, caches, memories of in-flight writes, and settings. */
+/** What every reconcile step gets: clients, caches (which show our own writes at once), and settings. */
 import type { Planes } from '../../kube/index.js';
 import type { Clock, EventRecorder, Logger } from '../../runtime/index.js';
 import type { WriteContext } from './apply-objects.js';
 import type { MaestroCaches } from './caches.js';
 import type { CapabilityProbe } from './capabilities.js';
-import type { Expectations } from './expectations.js';
 import type { GeneratedMemo } from './generated-material.js';
-import type { McStatusSnapshot } from './mce-status.js';
 import type { OperandImages } from './render/index.js';
 
 /** Long-lived state shared by reconciles of the one key. */
@@ -14,7 +12,6 @@ export interface MaestroRuntime {
   planes: Planes;
   caches: MaestroCaches;
   probe: CapabilityProbe;
-  expectations: Expectations;
   memo: GeneratedMemo;
   recorder: EventRecorder;
   /** Operand images from the operator environment (`OPERAND_IMAGE_*`). */
@@ -24,8 +21,6 @@ export interface MaestroRuntime {
   clock: Clock;
   /** The last problem logged, so a waiting operator says it once, not every reconcile. */
   lastProblem?: string;
-  /** What our last write of each MCE's status returned (it can be newer than the cache). */
-  mceStatusWritten: Map<string, McStatusSnapshot>;
   /** The previous reconcile left its status to the next one (see `reconcile.ts`). */
   statusDeferred?: boolean;
   /** When `steps/drain-to-kube.ts` last wrote the transport rollout that moves agents back to kube. */
@@ -37,7 +32,6 @@ export function writeContext(rt: MaestroRuntime, log: Logger, signal: AbortSigna
   return {
     planes: rt.planes,
     caches: rt.caches,
-    expectations: rt.expectations,
     log,
     signal,
     writes: { count: 0 },

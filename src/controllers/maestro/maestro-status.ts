@@ -17,9 +17,6 @@ import type { MaestroObject } from './load-world.js';
 import { stableHash } from './object-diff.js';
 import type { FinishedReport } from './outcome.js';
 
-/** Expectations key of our Maestro status writes. */
-export const MAESTRO_STATUS_KEY = 'data|Maestro/status';
-
 /** The status as last written (parsed), or an empty one. */
 export function currentStatus(maestro: MaestroObject | undefined): MaestroStatus {
   const parsed = maestroStatusSchema.safeParse(maestro?.status ?? {});
@@ -82,8 +79,8 @@ export function eventFor(c: Condition): EventInput {
 }
 
 /**
- * Writes `next` when it differs from the cached status (and our last write of it is not still on
- * its way to the cache). Returns whether it wrote.
+ * Writes `next` when it differs from the cached status (our last write included: it is recorded
+ * in the cache). Returns whether it wrote.
  */
 export async function writeMaestroStatus(
   maestro: MaestroObject,
@@ -92,9 +89,6 @@ export async function writeMaestroStatus(
   ctx: WriteContext,
 ): Promise<boolean> {
   if (!statusChanged(current, next)) return false;
-  const fingerprint = stableHash(next);
-  if (ctx.expectations.writeInFlight(MAESTRO_STATUS_KEY, maestro.metadata.resourceVersion, fingerprint))
-    return false;
   const body: KubeObject & { status: MaestroStatus } = {
     apiVersion: MAESTRO_API_VERSION,
     kind: MAESTRO_KIND,
@@ -102,6 +96,6 @@ export async function writeMaestroStatus(
     status: next,
   };
   const written = await ctx.planes.clientFor(body).applyStatus(body, { signal: ctx.signal });
-  ctx.expectations.wrote(MAESTRO_STATUS_KEY, written.metadata.resourceVersion, fingerprint);
+  ctx.caches.maestro.recordWrite(written);
   return true;
 }

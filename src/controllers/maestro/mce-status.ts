@@ -14,9 +14,7 @@ import { z } from 'zod';
 import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import { isConflict, toMetaTime, type ConditionInput, type KubeObject } from '../../runtime/index.js';
 import { ObjectWriteError, type WriteContext } from './apply-objects.js';
-import { olderThan } from './expectations.js';
 import { MCE_COMPONENT_ENTRY } from './constants.js';
-import { stableHash } from './object-diff.js';
 import type { FinishedReport } from './outcome.js';
 
 /** One `status.components` entry as backplane-operator writes it. */
@@ -137,15 +135,10 @@ export function withEntry(
 
 const MAX_CONFLICT_RETRIES = 5;
 
-/** An MCE's resourceVersion and status, as cached or as our last write returned them. */
+/** An MCE's resourceVersion and status, as cached (our last write included). */
 export interface McStatusSnapshot {
   resourceVersion?: string;
   status: unknown;
-}
-
-/** Expectations key of our writes to an MCE's status. */
-export function mceStatusKey(name: string): string {
-  return `data|${MCE_KIND}/status/${name}`;
 }
 
 /**
@@ -157,16 +150,8 @@ export async function writeComponentEntry(
   cached: McStatusSnapshot,
   entry: ComponentEntry,
   ctx: WriteContext,
-  lastWritten: Map<string, McStatusSnapshot>,
 ): Promise<boolean> {
-  const key = mceStatusKey(name);
-  const { lastTransitionTime: _ltt, ...fingerprintOf } = entry;
-  const fingerprint = stableHash(fingerprintOf);
-  if (ctx.expectations.writeInFlight(key, cached.resourceVersion, fingerprint)) return false;
-  // Our previous write may be newer than the cache: start from it rather than earn a 409.
-  const mine = lastWritten.get(name);
-  let current =
-    mine?.resourceVersion && olderThan(cached.resourceVersion, mine.resourceVersion) ? mine : cached;
+  let current = cached;
   if (sameEntry(findEntry(componentsOf(current.status)), entry)) return false;
   const ref = { apiVersion: MCE_API_VERSION, kind: MCE_KIND, name };
   const client = ctx.planes.clientFor(ref);
@@ -179,8 +164,7 @@ export async function writeComponentEntry(
         'merge',
         { subresource: 'status', signal: ctx.signal },
       );
-      ctx.expectations.wrote(key, written.metadata.resourceVersion, fingerprint);
-      lastWritten.set(name, { resourceVersion: written.metadata.resourceVersion, status: written.status });
+      ctx.caches.mce.recordWrite(written);
       return true;
     } catch (err) {
       if (!isConflict(err) || attempt >= MAX_CONFLICT_RETRIES) {

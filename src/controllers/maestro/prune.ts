@@ -5,7 +5,7 @@
  * we removed from it explicitly. Never called when the settings are invalid.
  */
 import { isNotFound } from '../../runtime/index.js';
-import { expectationKey, ObjectWriteError, objectKeyOf, type WriteContext } from './apply-objects.js';
+import { ObjectWriteError, objectKeyOf, type WriteContext } from './apply-objects.js';
 import { OWNED_KINDS } from './caches.js';
 import type { OwnedObject } from './load-world.js';
 import type { Plane } from './render/index.js';
@@ -38,12 +38,10 @@ export function selectForDeletion(owned: readonly OwnedObject[], keep: ReadonlyS
 }
 
 /**
- * Deletes one object (background propagation). An object already gone, or whose deletion we sent
- * and the cache has not shown yet, is not deleted again.
+ * Deletes one object (background propagation). The deletion is recorded in its cache, which then
+ * hides the object until the watch shows it gone, so it is not deleted again.
  */
 export async function deleteOwned(o: OwnedObject, ctx: WriteContext): Promise<void> {
-  const key = expectationKey(ctx.caches, o.plane, o.object);
-  if (ctx.expectations.deleteInFlight(key, o.object.metadata.uid)) return;
   const client = o.plane === 'data' ? ctx.planes.data : ctx.planes.control;
   const { apiVersion, kind, metadata } = o.object;
   try {
@@ -59,7 +57,7 @@ export async function deleteOwned(o: OwnedObject, ctx: WriteContext): Promise<vo
     // A uid precondition fails with 409 when the object was replaced: the new one is someone's.
     if (!isNotFound(err)) throw new ObjectWriteError('delete', objectKeyOf(o.object), err);
   }
-  ctx.expectations.deleted(key, metadata.uid);
+  ctx.caches.recordDelete(o.plane, o.object);
   ctx.writes.count++;
   ctx.log.debug({ object: objectKeyOf(o.object), plane: o.plane }, 'deleted');
 }

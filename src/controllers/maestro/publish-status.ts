@@ -58,13 +58,7 @@ export async function publishStatus(
     if (entry) {
       try {
         const resourceVersion = (mce.metadata as { resourceVersion?: string }).resourceVersion;
-        const wrote = await writeComponentEntry(
-          mce.metadata.name,
-          { resourceVersion, status },
-          entry,
-          ctx,
-          rt.mceStatusWritten,
-        );
+        const wrote = await writeComponentEntry(mce.metadata.name, { resourceVersion, status }, entry, ctx);
         // Without a Maestro object, the entry is where transitions show: say them on the MCE.
         if (wrote && !maestro) {
           void rt.recorder.event(mceObject(world.mce), {

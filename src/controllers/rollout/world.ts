@@ -1,8 +1,9 @@
 /**
  * The rollout controllers' view of the data plane: one informer per kind they read, with trimming
  * transforms (`cache-trims.ts`: only the fields read are kept, so 200,000 ManagedClusters stay small),
- * indexes for the lookups a reconcile makes, and a short-lived overlay of our own writes so a
- * reconcile that runs before the watch has delivered them never starts a cluster twice.
+ * indexes for the lookups a reconcile makes. Our own writes are recorded in these informers
+ * (`cacheOf`, used by writer.ts), so a reconcile that runs before the watch has delivered them
+ * never starts a cluster twice.
  */
 import { AGENT_ROLLOUT_API_VERSION, AGENT_ROLLOUT_KIND } from '../../api/agentrollout.js';
 import {
@@ -26,12 +27,9 @@ import {
   type PlacementDecision,
 } from '../../api/upstream/ocm.js';
 import {
-  compareResourceVersions,
   Informer,
-  keyOf,
   sharedInformer,
   trimObject,
-  objectKey,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -42,14 +40,6 @@ import type { RolloutWorld } from './drivers/types.js';
 import { OBSERVER_WORK_NAME } from './drivers/observer-work.js';
 import { AGENT_WORK_NAME } from './drivers/maestro-agent.js';
 import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
-
-/**
- * Whether `a` is an older version of the object than `b`; unknown counts as older (the overlay
- * then waits for the watch, as before).
- */
-function olderThan(a: KubeObject, b: KubeObject): boolean {
-  return (compareResourceVersions(a.metadata.resourceVersion, b.metadata.resourceVersion) ?? -1) < 0;
-}
 
 export const BY_PLACEMENT = 'placement';
 export const BY_ROLLOUT_STATE = 'rollout-state';
@@ -66,8 +56,6 @@ export class RolloutInformers implements RolloutWorld {
   readonly klusterletConfigs: Informer;
   readonly engines: Informer;
   readonly members: Informer;
-  /** Our writes not yet seen by the watch; `null` marks a deletion. */
-  private readonly overlay = new Map<string, KubeObject | null>();
 
   constructor(client: KubeClient, logger: Logger) {
     const make = (
@@ -118,12 +106,6 @@ export class RolloutInformers implements RolloutWorld {
       ...byRolloutState('transport')(o),
     ]);
     this.addOns.addIndex(BY_ROLLOUT_STATE, byRolloutState('addOn'));
-
-    // Our own writes are seen through the overlay until the watch delivers anything newer.
-    for (const inf of [this.clusters, this.addOns, this.observerWorks, this.klusterletConfigs]) {
-      const clear = (o: KubeObject) => this.overlay.delete(`${o.kind}/${objectKey(o)}`);
-      inf.addHandler({ add: clear, update: (_old, o) => clear(o), delete: clear });
-    }
   }
 
   /** Every informer, for the manager to start and wait on. */
@@ -143,47 +125,35 @@ export class RolloutInformers implements RolloutWorld {
     ];
   }
 
-  /** Records an object we just wrote (the API server's response), until the watch catches up. */
-  remember(obj: KubeObject, transform: (o: KubeObject) => KubeObject): void {
-    this.overlay.set(`${obj.kind}/${objectKey(obj)}`, transform(structuredClone(obj)));
-  }
-
-  /** Records that we deleted an object, until the watch catches up. */
-  forget(kind: string, namespace: string | undefined, name: string): void {
-    this.overlay.set(`${kind}/${keyOf(namespace, name)}`, null);
-  }
-
-  private read<T>(inf: Informer, kind: string, ns: string | undefined, name: string): T | undefined {
-    const key = `${kind}/${ns ? `${ns}/${name}` : name}`;
-    const cached = inf.get(ns, name);
-    const mine = this.overlay.get(key);
-    if (mine === undefined) return cached as T | undefined;
-    // The watch can deliver our write, and someone's next one, before our write's response is
-    // back: then the cache is already newer than what we remembered, and must win.
-    if (mine !== null && cached && !olderThan(cached, mine)) {
-      this.overlay.delete(key);
-      return cached as T | undefined;
-    }
-    return (mine ?? undefined) as T | undefined;
+  /**
+   * The informer of each kind the drivers write (ManifestWorks: ours, the observer and agent
+   * works); the import controller's klusterlet works are only read.
+   */
+  cacheOf(kind: string): Informer | undefined {
+    if (kind === 'ManagedCluster') return this.clusters;
+    if (kind === 'ManagedClusterAddOn') return this.addOns;
+    if (kind === 'ManifestWork') return this.observerWorks;
+    if (kind === 'KlusterletConfig') return this.klusterletConfigs;
+    return undefined;
   }
 
   managedCluster(name: string): ManagedCluster | undefined {
-    return this.read(this.clusters, 'ManagedCluster', undefined, name);
+    return this.clusters.get(undefined, name) as ManagedCluster | undefined;
   }
   managedClusterAddOn(cluster: string, addOn: string): ManagedClusterAddOn | undefined {
-    return this.read(this.addOns, 'ManagedClusterAddOn', cluster, addOn);
+    return this.addOns.get(cluster, addOn) as ManagedClusterAddOn | undefined;
   }
   klusterletWork(cluster: string): ManifestWork | undefined {
     return this.klusterletWorks.get(cluster, `${cluster}-klusterlet`) as ManifestWork | undefined;
   }
   observerWork(cluster: string): ManifestWork | undefined {
-    return this.read(this.observerWorks, 'ManifestWork', cluster, OBSERVER_WORK_NAME);
+    return this.observerWorks.get(cluster, OBSERVER_WORK_NAME) as ManifestWork | undefined;
   }
   agentWork(cluster: string): ManifestWork | undefined {
-    return this.read(this.observerWorks, 'ManifestWork', cluster, AGENT_WORK_NAME);
+    return this.observerWorks.get(cluster, AGENT_WORK_NAME) as ManifestWork | undefined;
   }
   klusterletConfig(name: string): KlusterletConfig | undefined {
-    return name ? this.read(this.klusterletConfigs, 'KlusterletConfig', undefined, name) : undefined;
+    return name ? (this.klusterletConfigs.get(undefined, name) as KlusterletConfig | undefined) : undefined;
   }
   clusterManagementAddOn(name: string): ClusterManagementAddOn | undefined {
     return this.clusterManagementAddOns.get(undefined, name) as ClusterManagementAddOn | undefined;
@@ -202,9 +172,6 @@ export class RolloutInformers implements RolloutWorld {
     );
     return engines[0]?.status?.currentVersion;
   }
-
-  /** Transforms for `remember`, matching each informer's. */
-  readonly trims = trims;
 }
 
 /**

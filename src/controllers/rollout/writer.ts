@@ -1,19 +1,16 @@
 /**
- * The writes drivers make, through the real client, each response remembered in the world's
- * overlay so the next reconcile sees it even before the watch does.
+ * The writes drivers make, through the real client, each response recorded in the informer that
+ * caches its kind (`Informer.recordWrite`), so the next reconcile sees it even before the watch does.
  */
-import type { KubeClient, KubeObject, ObjectRef } from '../../runtime/index.js';
-
-type Trim = (o: KubeObject) => KubeObject;
+import type { Informer, KubeClient, KubeObject, ObjectRef } from '../../runtime/index.js';
 
 /**
- * What the writer needs of the world: its trims and its overlay (the world implements it; the
- * writer does not import the world, which imports the drivers' types, which import the writer).
+ * What the writer needs of the world: the cache of each kind it writes (the world implements it;
+ * the writer does not import the world, which imports the drivers' types, which import the writer).
  */
 export interface WriteMemory {
-  readonly trims: { cluster: Trim; addOn: Trim; work: Trim; klusterletConfig: Trim };
-  remember(obj: KubeObject, transform: Trim): void;
-  forget(kind: string, namespace: string | undefined, name: string): void;
+  /** The informer that caches `kind` objects we write, if any. */
+  cacheOf(kind: string): Informer | undefined;
 }
 
 export interface RolloutWriter {
@@ -25,17 +22,7 @@ export interface RolloutWriter {
 
 export function rememberingWriter(client: KubeClient, world: WriteMemory): RolloutWriter {
   const remember = (obj: KubeObject) => {
-    const trim =
-      obj.kind === 'ManagedCluster'
-        ? world.trims.cluster
-        : obj.kind === 'ManagedClusterAddOn'
-          ? world.trims.addOn
-          : obj.kind === 'ManifestWork'
-            ? world.trims.work
-            : obj.kind === 'KlusterletConfig'
-              ? world.trims.klusterletConfig
-              : undefined;
-    if (trim) world.remember(obj, trim);
+    world.cacheOf(obj.kind)?.recordWrite(obj);
     return obj;
   };
   return {
@@ -44,7 +31,7 @@ export function rememberingWriter(client: KubeClient, world: WriteMemory): Rollo
     patch: async (ref, body, type) => remember(await client.patch(ref, body, type)),
     delete: async (ref) => {
       const gone = await client.delete(ref);
-      world.forget(ref.kind, ref.namespace, ref.name);
+      world.cacheOf(ref.kind)?.recordDelete(ref.namespace, ref.name);
       return gone;
     },
   };

@@ -215,6 +215,61 @@ describe('Informer', () => {
     await informer.stop();
   });
 
+  it('reads its own writes and deletes at once, in get, list and byIndex, until the watch delivers them', async () => {
+    coreDiscovery();
+    const watch = hangingWatch();
+    nock(SERVER)
+      .get(LIST)
+      .query(isList())
+      .reply(200, { metadata: { resourceVersion: '10' }, items: [cm('a', '5'), cm('b', '6')] })
+      .get(LIST)
+      .query(isWatch('10'))
+      .reply(200, () => watch);
+    const informer = newInformer();
+    informer.addIndex('by-data', (o) => [String((o as { data?: { v?: string } }).data?.v ?? '')]);
+    const events = record(informer);
+    informer.start();
+    await informer.waitForSync();
+    // Our writes: a changed (the response carries managedFields, trimmed as the cache would), c created.
+    informer.recordWrite(cm('a', '11', { v: 'x' }));
+    informer.recordWrite(cm('c', '12', { v: 'x' }));
+    informer.recordDelete('ns', 'b');
+    const names = (objs: KubeObject[]) =>
+      objs.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+    expect(informer.get('ns', 'a')?.metadata).toEqual({ name: 'a', namespace: 'ns', resourceVersion: '11' });
+    expect(informer.get('ns', 'b')).toBeUndefined();
+    expect(names(informer.list())).toEqual(['a@11', 'c@12']);
+    expect(names(informer.list('ns'))).toEqual(['a@11', 'c@12']);
+    expect(names(informer.byIndex('by-data', 'x'))).toEqual(['a@11', 'c@12']);
+    expect(informer.byIndex('by-data', '')).toEqual([]);
+    // The watch delivers an older change of a (ours still shows), then ours; b's deletion; c.
+    watch.write(frames({ type: 'MODIFIED', object: cm('a', '10') }));
+    await eventually(() => informer.lastResourceVersion() === '10', { timeout: 5_000, interval: 5 });
+    expect(informer.get('ns', 'a')?.metadata.resourceVersion).toBe('11');
+    watch.write(
+      frames(
+        { type: 'MODIFIED', object: cm('a', '11', { v: 'x' }) },
+        { type: 'DELETED', object: cm('b', '13') },
+        { type: 'ADDED', object: cm('c', '12', { v: 'x' }) },
+        { type: 'MODIFIED', object: cm('c', '14', { v: 'y' }) },
+      ),
+    );
+    await eventually(() => informer.lastResourceVersion() === '14', { timeout: 5_000, interval: 5 });
+    expect(names(informer.list())).toEqual(['a@11', 'c@14']);
+    expect(names(informer.byIndex('by-data', 'x'))).toEqual(['a@11']);
+    await informer.stop();
+    // Handlers saw only the watch, never the recorded writes.
+    expect(events).toEqual([
+      'add a@5',
+      'add b@6',
+      'update a@10',
+      'update a@11',
+      'delete b',
+      'add c@12',
+      'update c@14',
+    ]);
+  });
+
   it('keeps secondary indexes current', async () => {
     coreDiscovery();
     nock(SERVER)

@@ -31,7 +31,7 @@ export const desiredState: Step = {
       mce: { name: mce.metadata.name, uid: mce.metadata.uid ?? '' },
       enabled: true,
       spec,
-      conductorConfigured: conductorConfigured(world, rt.caches, rt.expectations),
+      conductorConfigured: conductorConfigured(world),
       apiServed: world.rolloutApiServed,
       rollouts: world.owned.filter((o) => o.object.kind === 'AgentRollout').map((o) => o.object),
     });

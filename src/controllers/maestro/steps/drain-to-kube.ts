@@ -53,7 +53,7 @@ export const drainToKube: Step = {
       mce: mceRef,
       enabled: false,
       spec,
-      conductorConfigured: conductorConfigured(world, rt.caches, rt.expectations),
+      conductorConfigured: conductorConfigured(world),
       apiServed: world.rolloutApiServed,
       rollouts: world.owned.filter((o) => o.object.kind === 'AgentRollout').map((o) => o.object),
     });

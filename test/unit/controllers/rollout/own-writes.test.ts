@@ -39,19 +39,19 @@ async function worldWith(items: KubeObject[]): Promise<RolloutInformers> {
   return world;
 }
 
-describe('the overlay of our own writes', () => {
+describe('the rollout world reads our own writes', () => {
   it('gives way when the cache already holds a newer version than the write response', async () => {
     // Our patch (rv 100) and the addon-manager's status update (rv 101) were both delivered by
     // the watch before our patch's response came back.
     const world = await worldWith([mca('101', 'v2')]);
-    world.remember(mca('100', 'v1'), (o) => o);
+    world.cacheOf('ManagedClusterAddOn')?.recordWrite(mca('100', 'v1'));
     expect(world.managedClusterAddOn('c1', 'msa')?.metadata.resourceVersion).toBe('101');
     await world.addOns.stop();
   });
 
   it('shows our write while the cache is still older', async () => {
     const world = await worldWith([mca('99', 'v1')]);
-    world.remember(mca('100', 'v1'), (o) => o);
+    world.cacheOf('ManagedClusterAddOn')?.recordWrite(mca('100', 'v1'));
     expect(world.managedClusterAddOn('c1', 'msa')?.metadata.resourceVersion).toBe('100');
     await world.addOns.stop();
   });
