@@ -1,6 +1,7 @@
 /**
  * Polls `fn` until it returns without throwing (and, for booleans, returns true), like Gomega's
- * Eventually. The last error is rethrown on timeout so a failing test says what it waited for.
+ * Eventually. The last error is rethrown on timeout so a failing test says what it waited for;
+ * `explain` adds what else the log should show then (e.g. the state of the world it waited on).
  */
 export async function eventually<T>(
   fn: () => T | Promise<T>,
@@ -8,7 +9,8 @@ export async function eventually<T>(
     timeout = 20_000,
     interval = 250,
     message = 'condition',
-  }: { timeout?: number; interval?: number; message?: string } = {},
+    explain,
+  }: { timeout?: number; interval?: number; message?: string; explain?: () => Promise<string> } = {},
 ): Promise<Exclude<T, false>> {
   const deadline = Date.now() + timeout;
   let last: unknown = new Error(`${message}: never evaluated`);
@@ -22,7 +24,10 @@ export async function eventually<T>(
     }
     if (Date.now() >= deadline) {
       const reason = last instanceof Error ? last.message : String(last);
-      throw new Error(`timed out after ${timeout}ms waiting for ${message}: ${reason}`);
+      const state = explain
+        ? `\n${await explain().catch((e: unknown) => `(no explanation: ${String(e)})`)}`
+        : '';
+      throw new Error(`timed out after ${timeout}ms waiting for ${message}: ${reason}${state}`);
     }
     await sleep(interval);
   }

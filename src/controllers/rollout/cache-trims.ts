@@ -27,8 +27,6 @@ import { dropManagedFields, type KubeObject } from '../../runtime/index.js';
 import { STATE_ANNOTATION_PREFIX } from './cluster-state.js';
 import { fleetInterner as interner, internStateValue } from './fleet-strings.js';
 
-export { internString } from './fleet-strings.js';
-
 type Trim = (obj: KubeObject) => KubeObject;
 type Step = (obj: KubeObject) => void;
 

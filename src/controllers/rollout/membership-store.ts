@@ -14,7 +14,7 @@ import { PLANE_ANNOTATION } from '../../api/planes.js';
 import { objectKey, type KubeClient, type KubeObject } from '../../runtime/index.js';
 import type { Membership } from '../../rollout/index.js';
 import { rolloutLabels, ROLLOUT_LABEL } from './labels.js';
-import { internString } from './cache-trims.js';
+import { internString } from './fleet-strings.js';
 import { appendMembers, decodeMembers, encodeMembers, type MemberLine } from './membership.js';
 
 export const REVISION_LABEL = 'rollout.maestro.multicluster.openshift.io/revision';

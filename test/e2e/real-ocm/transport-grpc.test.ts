@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import { configMapData, configMapWork, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
-import { explained } from '../../harness/ocm/diagnostics.js';
+import { describeWorld } from '../../harness/ocm/diagnostics.js';
 import { AGENT_NAMESPACE, type OcmSpoke } from '../../harness/ocm/spoke.js';
 import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration/rollout/helpers.js';
@@ -91,17 +91,20 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       rolloutStrategy: { type: 'All' },
     });
     // The klusterlet operator re-deploys each agent with the gRPC driver.
-    await explained(world, () =>
-      eventually(
-        () => {
-          for (const spoke of world.spokes) {
-            const args = agentArgs(spoke.name);
-            expect(args).toContain('--workload-source-driver=grpc');
-            expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
-          }
-        },
-        { timeout: 300_000, interval: 1_000, message: 'every agent re-deployed with the gRPC driver' },
-      ),
+    await eventually(
+      () => {
+        for (const spoke of world.spokes) {
+          const args = agentArgs(spoke.name);
+          expect(args).toContain('--workload-source-driver=grpc');
+          expect(args.some((a) => a.startsWith('--registration-auth=grpc'))).toBe(true);
+        }
+      },
+      {
+        timeout: 300_000,
+        interval: 1_000,
+        message: 'every agent re-deployed with the gRPC driver',
+        explain: () => describeWorld(world),
+      },
     );
     for (const spoke of world.spokes) {
       const rounds = await removeCsrEraCredentials(spoke);
@@ -109,21 +112,27 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
     }
     for (const spoke of world.spokes)
       await world.hub.client.create(configMapWork(spoke.name, 'over-grpc', { via: 'grpc' }));
-    await explained(world, () =>
-      eventually(
-        async () => {
-          for (const spoke of world.spokes) {
-            expect(await configMapData(spoke.client, 'over-grpc')).toEqual({ via: 'grpc' });
-          }
-        },
-        { timeout: 600_000, interval: 1_000, message: 'the ConfigMap on every cluster' },
-      ),
+    await eventually(
+      async () => {
+        for (const spoke of world.spokes) {
+          expect(await configMapData(spoke.client, 'over-grpc')).toEqual({ via: 'grpc' });
+        }
+      },
+      {
+        timeout: 600_000,
+        interval: 1_000,
+        message: 'the ConfigMap on every cluster',
+        explain: () => describeWorld(world),
+      },
     );
-    await explained(world, () =>
-      eventually(
-        async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
-        { timeout: 300_000, interval: 1_000, message: 'the transport rollout to succeed' },
-      ),
+    await eventually(
+      async () => expect((await rolloutStatus(world.hub.client, NS, 'to-grpc'))?.phase).toBe('Succeeded'),
+      {
+        timeout: 300_000,
+        interval: 1_000,
+        message: 'the transport rollout to succeed',
+        explain: () => describeWorld(world),
+      },
     );
     // Each cluster's agent got its gRPC client certificate through a CSR of OCM's grpc signer,
     // approved for the bootstrap identity and signed by the registration controller.
@@ -139,20 +148,23 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
     // And the hub sees each Available through the lease it now renews over gRPC. While the old
     // pod's leader lease ran out the cluster may have turned Unknown; the registration controller
     // marks it Available again at its next lease check (CI saw one lag behind the ConfigMap).
-    await explained(world, () =>
-      eventually(
-        async () => {
-          for (const spoke of world.spokes) {
-            const mc = await world.hub.client.get({
-              apiVersion: 'cluster.open-cluster-management.io/v1',
-              kind: 'ManagedCluster',
-              name: spoke.name,
-            });
-            expect(isAvailable(mc)).toBe(true);
-          }
-        },
-        { timeout: 180_000, interval: 2_000, message: 'every cluster Available over gRPC' },
-      ),
+    await eventually(
+      async () => {
+        for (const spoke of world.spokes) {
+          const mc = await world.hub.client.get({
+            apiVersion: 'cluster.open-cluster-management.io/v1',
+            kind: 'ManagedCluster',
+            name: spoke.name,
+          });
+          expect(isAvailable(mc)).toBe(true);
+        }
+      },
+      {
+        timeout: 180_000,
+        interval: 2_000,
+        message: 'every cluster Available over gRPC',
+        explain: () => describeWorld(world),
+      },
     );
   }, 1_500_000);
 });

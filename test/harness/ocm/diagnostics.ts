@@ -84,17 +84,3 @@ export async function describeWorld(world: RealWorld): Promise<string> {
   }
   return out.join('\n');
 }
-
-/** Runs `wait`; when it fails, its error also carries the world's state. */
-export async function explained<T>(world: RealWorld, wait: () => Promise<T>): Promise<T> {
-  try {
-    return await wait();
-  } catch (err) {
-    const state = await describeWorld(world).catch((e: unknown) => `(no state: ${String(e)})`);
-    if (err instanceof Error) {
-      err.message = `${err.message}\n${state}`;
-      throw err;
-    }
-    throw new Error(`${String(err)}\n${state}`);
-  }
-}
