@@ -24,8 +24,8 @@ import {
   type OcmCondition,
 } from '../../api/upstream/ocm.js';
 import { dropManagedFields, type KubeObject } from '../../runtime/index.js';
-import { STATE_ANNOTATION_PREFIX } from './cluster-state.js';
-import { fleetInterner as interner, internStateValue } from './fleet-strings.js';
+import { internStateValue, STATE_ANNOTATION_PREFIX } from './cluster-state.js';
+import { fleetInterner as interner } from './fleet-strings.js';
 
 type Trim = (obj: KubeObject) => KubeObject;
 type Step = (obj: KubeObject) => void;

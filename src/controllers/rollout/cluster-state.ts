@@ -45,12 +45,34 @@ const parsedStates: Record<
 > = { klusterlet: new WeakMap(), transport: new WeakMap(), addOn: new WeakMap() };
 
 /**
- * Recent parses by annotation value: the clusters one reconcile started carry the same value, so
- * they share one frozen state (and its strings) rather than each holding its own. Bounded: values
- * of past waves fall out.
+ * One entry per distinct state annotation value: the text, which every cluster holding the value
+ * shares (the trims intern annotation values through `internStateValue`), and its parse, made
+ * once and frozen. The clusters one reconcile started carry the same ~200-byte value (same
+ * rollout, revision, start time and values): a wave of 2,500 clusters holds one copy and one
+ * parse instead of 2,500. Bounded (values longer than the fleet's string table keeps, so a table
+ * of their own): values of past waves that no cached object holds any more fall out.
  */
-let parsedValues = new Map<string, Readonly<ClusterRolloutState> | null>();
-const PARSED_VALUES_BOUND = 1024;
+interface StateValue {
+  text: string;
+  parsed?: Readonly<ClusterRolloutState> | null;
+}
+let stateValues = new Map<string, StateValue>();
+const STATE_VALUES_BOUND = 1024;
+
+function stateValue(raw: string): StateValue {
+  let entry = stateValues.get(raw);
+  if (!entry) {
+    if (stateValues.size >= STATE_VALUES_BOUND) stateValues = new Map();
+    entry = { text: raw };
+    stateValues.set(raw, entry);
+  }
+  return entry;
+}
+
+/** A state annotation value through the table above (the one copy of its text). */
+export function internStateValue(raw: string): string {
+  return stateValue(raw).text;
+}
 
 /** Parses a state annotation; `null` when absent or unreadable (then the cluster counts as untouched). */
 export function readClusterState(
@@ -62,14 +84,10 @@ export function readClusterState(
   const byObject = parsedStates[kind];
   const known = byObject.get(annotations);
   if (known !== undefined) return known;
-  let state = parsedValues.get(raw);
-  if (state === undefined) {
-    state = parseState(raw);
-    if (parsedValues.size >= PARSED_VALUES_BOUND) parsedValues = new Map();
-    parsedValues.set(raw, state);
-  }
-  byObject.set(annotations, state);
-  return state;
+  const entry = stateValue(raw);
+  entry.parsed ??= parseState(raw);
+  byObject.set(annotations, entry.parsed);
+  return entry.parsed;
 }
 
 function parseState(raw: string): Readonly<ClusterRolloutState> | null {
