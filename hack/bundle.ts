@@ -17,6 +17,7 @@ import {
   AGENT_ROLLOUT_MEMBERSHIP_KIND,
 } from '../src/api/agentrollout-membership.js';
 import type { CustomResourceDefinition, JsonSchemaProps } from '../src/api/openapi.js';
+import { OPERATOR_NETWORK_POLICY_NAME } from '../src/api/operator-network-policy.js';
 import {
   crdFileName,
   generateManifests,
@@ -297,11 +298,16 @@ const CONSOLE_FLAGS_IN_SUBSCRIPTION: readonly string[] = [
   'console-allowed-origins',
 ];
 
-/** The JSON patch ops of config/console for the operator Deployment. */
+/**
+ * The JSON patch ops of config/console for the operator Deployment. Its patch of the operator's
+ * NetworkPolicy has no counterpart: the bundle carries no NetworkPolicy (OLM accepts one only from
+ * operator-registry v1.55.0), and the operator applies its own from its flags at start.
+ */
 function consolePatchOps(read: ReadFile, deployment: string): PatchOp[] {
   const component = parseAllDocuments(read(`${CONSOLE_COMPONENT}/kustomization.yaml`))[0]?.toJS() as
     { patches?: { target?: { kind?: string; name?: string }; patch?: string }[] } | undefined;
   return (component?.patches ?? []).flatMap((p) => {
+    if (p.target?.kind === 'NetworkPolicy' && p.target.name === OPERATOR_NETWORK_POLICY_NAME) return [];
     if (p.target?.kind !== 'Deployment' || p.target.name !== deployment) {
       throw new Error(
         `${CONSOLE_COMPONENT}: hack/bundle.ts applies patches of Deployment ${deployment} only`,

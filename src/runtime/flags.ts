@@ -40,6 +40,8 @@ export interface OperatorFlags {
   consoleCertDir: string | undefined;
   /** `--console-static-dir`: the built console app; undefined means `<root>/console/dist`. */
   consoleStaticDir: string | undefined;
+  /** `--network-policy` (default true): apply the NetworkPolicy of the operator's own pods at start. */
+  networkPolicy: boolean;
 }
 
 /**
@@ -80,6 +82,7 @@ const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
   'console-allowed-origins': { type: 'string', env: 'CONSOLE_ALLOWED_ORIGINS' },
   'console-cert-dir': { type: 'string', env: 'CONSOLE_CERT_DIR' },
   'console-static-dir': { type: 'string', env: 'CONSOLE_STATIC_DIR' },
+  'network-policy': { type: 'boolean', env: 'NETWORK_POLICY' },
 };
 
 /** Usage text for `--help`. */
@@ -115,6 +118,9 @@ export const USAGE = `Usage: mce-maestro-operator [flags]
   --console-cert-dir DIR            tls.crt and tls.key of the console server, reloaded when they change;
                                     without them a self-signed certificate
   --console-static-dir DIR          the built console app (default: console/dist of the install)
+  --network-policy                  at start, apply a NetworkPolicy to the operator's pods that admits only
+                                    the metrics and console ports; --network-policy=false leaves it to
+                                    the admin (default true)
 Every flag also reads an environment variable, e.g. LEADER_ELECT=true, LOG_LEVEL=debug.`;
 
 /**
@@ -189,6 +195,10 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
     consoleAllowedOrigins: parseOrigins(str('console-allowed-origins')),
     consoleCertDir: str('console-cert-dir'),
     consoleStaticDir: str('console-static-dir'),
+    networkPolicy:
+      typeof values['network-policy'] === 'boolean'
+        ? values['network-policy']
+        : parseBool('NETWORK_POLICY', env.NETWORK_POLICY, true),
   };
   for (const [flag, address] of [
     ['--metrics-bind-address', flags.metricsBindAddress],

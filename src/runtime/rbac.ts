@@ -5,9 +5,12 @@
  * objects go to `default`, those about AgentRollouts to the rollout's namespace, so Events are
  * granted cluster-wide. The secure metrics server (`metrics-auth.ts`) creates TokenReviews and
  * SubjectAccessReviews to authenticate and authorize each scraper, like controller-runtime's
- * `filters.WithAuthenticationAndAuthorization`; neither is stored nor grants anything. API discovery
- * needs nothing: every authenticated user may read it.
+ * `filters.WithAuthenticationAndAuthorization`; neither is stored nor grants anything. At start the
+ * operator applies its pods' NetworkPolicy (`own-network-policy.ts`) in its namespace: that one
+ * object, by name (server-side apply creates it through a named patch). API discovery needs
+ * nothing: every authenticated user may read it.
  */
+import { OPERATOR_NETWORK_POLICY_NAME } from '../api/operator-network-policy.js';
 import type { RbacTable } from '../rbac/types.js';
 
 /** The Lease name of `--leader-election-id`'s default; another id needs its own rule. */
@@ -29,6 +32,12 @@ export const runtimeRbac: RbacTable = {
         resources: ['leases'],
         verbs: ['get', 'update'],
         resourceNames: [DEFAULT_LEADER_ELECTION_ID],
+      },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['create', 'patch'],
+        resourceNames: [OPERATOR_NETWORK_POLICY_NAME],
       },
     ],
   },

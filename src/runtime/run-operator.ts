@@ -10,6 +10,7 @@ import { parseBindAddress } from './http-servers.js';
 import { LeaseLock } from './lease-lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { Manager, type Registration } from './manager.js';
+import { applyOperatorNetworkPolicy, operatorPorts } from './own-network-policy.js';
 
 /** What every controller factory gets. */
 export interface ControllerDeps {
@@ -64,20 +65,23 @@ export async function runOperator(
   }
   const log = createLogger(flags.logLevel);
 
+  const podNamespace = env.POD_NAMESPACE || readIfExists(SA_NAMESPACE_FILE);
   let planes: Planes;
   let metricsAuthClient: KubeClient | undefined;
+  let podCluster: KubeClient | undefined;
   const clients = new Map<string, KubeClient>();
   try {
     planes = buildPlanes(flags, env, clients);
-    if (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress))
-      metricsAuthClient = metricsReviewClient(flags, env, planes, clients, log);
+    const ownPolicy = flags.networkPolicy && podNamespace !== undefined;
+    if (ownPolicy || (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)))
+      podCluster = podClusterClient(flags, env, planes, clients, log);
+    if (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)) metricsAuthClient = podCluster;
   } catch (err) {
     if (!(err instanceof KubeconfigError)) throw err;
     log.fatal({ path: err.path, reason: err.message }, 'cannot load kubeconfig');
     return EXIT.badInput;
   }
-  const leaseNamespace =
-    flags.leaderElectionNamespace ?? env.POD_NAMESPACE ?? readIfExists(SA_NAMESPACE_FILE);
+  const leaseNamespace = flags.leaderElectionNamespace ?? podNamespace;
   if (flags.leaderElect && !leaseNamespace) {
     log.fatal('leader election needs a namespace: set --leader-election-namespace or POD_NAMESPACE');
     return EXIT.badInput;
@@ -89,6 +93,10 @@ export async function runOperator(
       'metrics are served over plain HTTP without authentication (--metrics-secure=false): for local development only',
     );
   }
+
+  // Every replica applies it (the same object, server-side apply): a standby's ports are open too.
+  if (flags.networkPolicy && podNamespace && podCluster)
+    await applyOperatorNetworkPolicy(podCluster, podNamespace, operatorPorts(flags), log);
 
   const identity = `${env.POD_NAME || hostname()}_${randomUUID()}`;
   const recorder = new EventRecorder({ client: planes.data, reportingInstance: identity, logger: log });
@@ -173,12 +181,12 @@ function buildPlanes(flags: OperatorFlags, env: NodeJS.ProcessEnv, clients: Map<
 }
 
 /**
- * The API server that reviews scrapers' tokens: the one of --kubeconfig (by default the cluster the
- * pod runs in, which issued Prometheus' ServiceAccount token), reusing a plane's client when it is
- * the same file. When only the plane kubeconfigs are given and there is no default kubeconfig, the
- * data plane.
+ * The API server of the cluster the pod runs in: the one of --kubeconfig (by default in-cluster),
+ * reusing a plane's client when it is the same file. It reviews scrapers' tokens (it issued
+ * Prometheus' ServiceAccount token) and holds the pods' NetworkPolicy. When only the plane
+ * kubeconfigs are given and there is no default kubeconfig, the data plane.
  */
-function metricsReviewClient(
+function podClusterClient(
   flags: OperatorFlags,
   env: NodeJS.ProcessEnv,
   planes: Planes,
@@ -197,7 +205,7 @@ function metricsReviewClient(
     if (!(err instanceof KubeconfigError) || flags.kubeconfig !== undefined) throw err;
     log.info(
       { server: planes.data.server },
-      'no default kubeconfig: metrics scrapers are authenticated by the data plane API server',
+      "no default kubeconfig: the data plane API server authenticates metrics scrapers and holds the pods' NetworkPolicy",
     );
     return planes.data;
   }

@@ -327,10 +327,18 @@ const WRITE_ALLOW_LIST: Record<string, string> = {
   // The operator's own namespace.
   'mce-maestro-operator coordination.k8s.io/leases create': 'leader election',
   'mce-maestro-operator coordination.k8s.io/leases update[mce-maestro-operator]': 'leader election',
+  'mce-maestro-operator networking.k8s.io/networkpolicies create[mce-maestro-operator]':
+    "the operator's pods admit only their metrics and console ports (applied at start)",
+  'mce-maestro-operator networking.k8s.io/networkpolicies patch[mce-maestro-operator]':
+    "the operator's pods admit only their metrics and console ports (applied at start)",
   // OLM turns the install namespace's Role into a ClusterRole for an AllNamespaces install.
   '* coordination.k8s.io/leases create': 'leader election (AllNamespaces install through OLM)',
   '* coordination.k8s.io/leases update[mce-maestro-operator]':
     'leader election (AllNamespaces install through OLM)',
+  '* networking.k8s.io/networkpolicies create[mce-maestro-operator]':
+    "the operator's pods' NetworkPolicy (AllNamespaces install through OLM)",
+  '* networking.k8s.io/networkpolicies patch[mce-maestro-operator]':
+    "the operator's pods' NetworkPolicy (AllNamespaces install through OLM)",
   // The operand namespace, which the operator owns: everything Maestro is made of.
   ...Object.fromEntries(
     [

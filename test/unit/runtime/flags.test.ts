@@ -48,6 +48,7 @@ describe('parseFlags', () => {
       consoleAllowedOrigins: [],
       consoleCertDir: undefined,
       consoleStaticDir: undefined,
+      networkPolicy: true,
     });
   });
 
@@ -103,6 +104,13 @@ describe('parseFlags', () => {
       logLevel: 'error',
       leaderElect: false,
     });
+  });
+
+  it('applies the NetworkPolicy of its pods by default; --network-policy=false or NETWORK_POLICY=false leaves it out', () => {
+    expect(parseFlags([], {}).networkPolicy).toBe(true);
+    expect(parseFlags(['--network-policy=false'], {}).networkPolicy).toBe(false);
+    expect(parseFlags([], { NETWORK_POLICY: 'false' }).networkPolicy).toBe(false);
+    expect(parseFlags(['--network-policy'], { NETWORK_POLICY: 'false' }).networkPolicy).toBe(true);
   });
 
   it('serves secure metrics by default; --metrics-secure=false or METRICS_SECURE=false turns it off', () => {

@@ -15,6 +15,7 @@
  * selector names portably.
  */
 import type { V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import { OPERATOR_POD_LABELS } from '../../../api/operator-network-policy.js';
 import type { RenderContext } from './context.js';
 import { selectors } from './labels.js';
 import { objectMeta } from './metadata.js';
@@ -25,8 +26,6 @@ import type { NetworkPolicyObject, RenderedObject } from './types.js';
 export const GRPC_CLIENT_NAMESPACE_LABEL = 'maestro.multicluster.openshift.io/grpc-client';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const OPENSHIFT_MONITORING_NAMESPACE = 'openshift-monitoring';
-/** The pod label of the operator's Deployment (config/manager/manager.yaml, the OLM bundle). */
-export const OPERATOR_POD_LABELS = { 'app.kubernetes.io/name': 'mce-maestro-operator' };
 
 const inNamespace = (name: string): V1NetworkPolicyPeer => ({
   namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },

@@ -1,0 +1,47 @@
+/**
+ * Applies the NetworkPolicy of the operator's own pods (`src/api/operator-network-policy.ts`) at
+ * start, from the flags this process serves with: OLM bundles for the OpenShift releases we support
+ * cannot carry it, and only the running operator knows which ports it opened.
+ */
+import { operatorNetworkPolicy, type OperatorPorts } from '../api/operator-network-policy.js';
+import type { KubeClient } from './client/kube-client.js';
+import type { OperatorFlags } from './flags.js';
+import { parseBindAddress } from './http-servers.js';
+import type { Logger } from './logger.js';
+
+/** Its own field manager: the object is whole, and kubectl's copy is taken over (force). */
+export const NETWORK_POLICY_FIELD_MANAGER = 'mce-maestro-operator-network-policy';
+
+/** The ports other pods may reach, from the bind addresses (0 or empty: that server is off). */
+export function operatorPorts(
+  flags: Pick<OperatorFlags, 'metricsBindAddress' | 'consoleBindAddress'>,
+): OperatorPorts {
+  return {
+    metrics: parseBindAddress(flags.metricsBindAddress)?.port,
+    console: parseBindAddress(flags.consoleBindAddress)?.port,
+  };
+}
+
+/**
+ * Applies the policy into `namespace`. Never throws: the listeners authenticate their callers
+ * without it, so a failure (no permission, no NetworkPolicy API) is logged and the operator runs.
+ */
+export async function applyOperatorNetworkPolicy(
+  client: KubeClient,
+  namespace: string,
+  ports: OperatorPorts,
+  log: Logger,
+): Promise<boolean> {
+  const policy = operatorNetworkPolicy(namespace, ports);
+  try {
+    await client.apply(policy, { fieldManager: NETWORK_POLICY_FIELD_MANAGER, force: true });
+    log.info({ namespace, name: policy.metadata.name, ports }, "operator's NetworkPolicy applied");
+    return true;
+  } catch (err) {
+    log.error(
+      { namespace, name: policy.metadata.name, err: (err as Error).message },
+      "could not apply the operator's NetworkPolicy: its pods admit traffic on every port",
+    );
+    return false;
+  }
+}
