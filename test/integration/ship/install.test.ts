@@ -84,6 +84,7 @@ describe('install with kubectl apply -k', () => {
     expect(out).toContain('clusterrole.rbac.authorization.k8s.io/mce-maestro-operator serverside-applied');
     expect(out).toContain('servicemonitor.monitoring.coreos.com/mce-maestro-operator serverside-applied');
     expect(out).toContain('prometheusrule.monitoring.coreos.com/mce-maestro-operator serverside-applied');
+    expect(out).toContain('networkpolicy.networking.k8s.io/mce-maestro-operator serverside-applied');
     await kubectl(
       'wait',
       '--for=condition=Established',
