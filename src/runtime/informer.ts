@@ -17,6 +17,11 @@ export interface InformerOptions<T extends KubeObject> {
   fieldSelector?: string;
   /** Trims objects before they are cached (default: drop `metadata.managedFields`). */
   transform?: (obj: T) => T;
+  /**
+   * List and watch only metadata (PartialObjectMetadata): for kinds of which only names, labels
+   * and annotations are read. The API server then neither encodes nor sends the rest.
+   */
+  metadataOnly?: boolean;
   /** List page size (default 500). */
   pageSize?: number;
   /** Re-list when no event or bookmark arrived for this long (default 3 min; bookmarks come every ~1 min). */
@@ -274,6 +279,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       labelSelector: this.opts.labelSelector,
       fieldSelector: this.opts.fieldSelector,
       limit: this.opts.pageSize ?? 500,
+      metadataOnly: this.opts.metadataOnly,
       signal: this.abort.signal,
     })) {
       for (const item of page.items) {
@@ -321,6 +327,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         allowWatchBookmarks: true,
         // Like client-go's reflector: a random 5–10 min server timeout spreads reconnects out.
         timeoutSeconds: Math.floor(300 + Math.random() * 300),
+        metadataOnly: this.opts.metadataOnly,
         signal: AbortSignal.any([this.abort.signal, silence.signal]),
       });
       for await (const event of stream) {

@@ -2,8 +2,8 @@
  * One informer per API server, kind and selectors in the process (client-go's
  * SharedInformerFactory): the Maestro controller, the rollout controllers and the console server
  * ask here, so a kind two of them read is listed, watched and cached once. The first caller's
- * options win; a second caller must ask for the same transform (a different trim would make one
- * of them read fields the cache does not hold), else this throws at start-up. Callers share the
+ * options win; a second caller must ask for the same transform and `metadataOnly` (a different trim
+ * would make one of them read fields the cache does not hold), else this throws at start-up. Callers share the
  * informer's lifetime too: the manager starts and stops every registered informer, idempotently.
  */
 import type { KubeClient } from './client/kube-client.js';
@@ -13,6 +13,7 @@ import { Informer, type InformerOptions } from './informer.js';
 interface Shared {
   informer: Informer;
   transform: unknown;
+  metadataOnly: boolean;
 }
 
 const byClient = new WeakMap<KubeClient, Map<string, Shared>>();
@@ -27,11 +28,15 @@ export function sharedInformer<T extends KubeObject>(opts: InformerOptions<T>): 
   // A stopped informer stays stopped: whoever asks after a stop (a controller started again in
   // the same process) gets a new one.
   if (found && !found.informer.stopped) {
-    if (found.transform !== opts.transform)
-      throw new Error(`the shared ${opts.kind} informer (${key}) is asked for with two different transforms`);
+    if (found.transform !== opts.transform || found.metadataOnly !== (opts.metadataOnly ?? false))
+      throw new Error(`the shared ${opts.kind} informer (${key}) is asked for with two different trims`);
     return found.informer as unknown as Informer<T>;
   }
   const informer = new Informer(opts);
-  known.set(key, { informer: informer as unknown as Informer, transform: opts.transform });
+  known.set(key, {
+    informer: informer as unknown as Informer,
+    transform: opts.transform,
+    metadataOnly: opts.metadataOnly ?? false,
+  });
   return informer;
 }

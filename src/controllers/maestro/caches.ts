@@ -30,7 +30,7 @@ import {
 } from '../../runtime/index.js';
 import { LEGACY_ADDON_NAME } from './constants.js';
 import { NamespaceSecrets } from './namespace-secrets.js';
-import { keepOwnApplyEntries, metadataOnly } from './trim.js';
+import { keepOwnApplyEntries } from './trim.js';
 import { PRUNABLE_KINDS, PRUNE_LABEL_SELECTOR, type Plane } from './render/index.js';
 
 /** A kind of object we create and may have to delete. */
@@ -119,7 +119,8 @@ export class MaestroCaches {
       apiVersion: ADDON_API_VERSION,
       kind: 'ClusterManagementAddOn',
       fieldSelector: `metadata.name=${LEGACY_ADDON_NAME}`,
-      transform: metadataOnly,
+      // Only whether it exists is read.
+      metadataOnly: true,
     });
     for (const kind of OWNED_KINDS) {
       // Secrets are read only in the operand namespace (RBAC grants no more): see `secrets`.

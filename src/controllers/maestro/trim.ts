@@ -2,7 +2,7 @@
  * Transforms that trim objects before they are cached: the controller keeps a few hundred
  * objects, but some (pod templates, ClusterManagers) carry large parts it never reads.
  */
-import { FIELD_MANAGER, trimObject, type KubeObject } from '../../runtime/index.js';
+import { FIELD_MANAGER, type KubeObject } from '../../runtime/index.js';
 
 /** Keeps only our own server-side-apply entries of managedFields: they say which fields we own. */
 export function keepOwnApplyEntries<T extends KubeObject>(obj: T): T {
@@ -15,10 +15,4 @@ export function keepOwnApplyEntries<T extends KubeObject>(obj: T): T {
   );
   const { status: _status, ...rest } = obj as T & { status?: unknown };
   return { ...(rest as T), metadata: { ...obj.metadata, managedFields: own } };
-}
-
-/** Keeps only metadata: enough to know an object exists. */
-export function metadataOnly<T extends KubeObject>(obj: T): T {
-  const { apiVersion, kind, metadata } = trimObject(obj);
-  return { apiVersion, kind, metadata } as T;
 }

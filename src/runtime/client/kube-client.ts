@@ -123,13 +123,15 @@ export class KubeClient {
           limit: opts.limit,
           continue: cont,
         },
+        accept: opts.metadataOnly ? METADATA_LIST_ACCEPT : undefined,
         signal: opts.signal,
       };
       const page = await this.collection<{
         items?: T[];
         metadata?: { resourceVersion?: string; continue?: string };
       }>(m, spec);
-      // Items of built-in lists come without apiVersion/kind; fill them in so objects are uniform.
+      // Items of built-in lists come without apiVersion/kind, metadata-only ones as
+      // PartialObjectMetadata: fill in the kind's, so objects are uniform.
       const items = (page.items ?? []).map((o) => ({ ...o, apiVersion: m.apiVersion, kind: m.kind }));
       yield { items, resourceVersion: page.metadata?.resourceVersion ?? '' };
       cont = page.metadata?.continue || undefined;
@@ -174,6 +176,7 @@ export class KubeClient {
         labelSelector: opts.labelSelector,
         fieldSelector: opts.fieldSelector,
       },
+      accept: opts.metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
       signal: opts.signal,
     };
     let res: IncomingMessage;
@@ -186,7 +189,12 @@ export class KubeClient {
       throw new NotServedError(apiVersion, kind);
     }
     try {
-      yield* watchEvents<T>(res, path);
+      if (!opts.metadataOnly) yield* watchEvents<T>(res, path);
+      else
+        for await (const event of watchEvents<T>(res, path))
+          yield event.type === 'BOOKMARK'
+            ? event
+            : { ...event, object: { ...event.object, apiVersion: m.apiVersion, kind: m.kind } };
     } catch (err) {
       if (opts.signal?.aborted) return;
       throw err;
@@ -332,6 +340,14 @@ export class KubeClient {
     }
   }
 }
+
+/**
+ * What a metadata-only list or watch accepts (client-go's metadata client): the server answers with
+ * PartialObjectMetadata, or, were it too old for that, with whole objects as JSON.
+ */
+const METADATA_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
 function writeQuery(opts: WriteOptions): RequestSpec['query'] {
   return { fieldManager: opts.fieldManager ?? FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined };

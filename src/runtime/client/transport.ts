@@ -23,6 +23,8 @@ export interface RequestSpec {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header (default `application/json`). */
+  accept?: string;
   signal?: AbortSignal;
   /** Overrides the client's request timeout (ignored for streams). */
   timeoutMs?: number;
@@ -169,7 +171,7 @@ export class Transport {
       if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
       ...conn.headers,
-      Accept: 'application/json',
+      Accept: spec.accept ?? 'application/json',
       'User-Agent': this.opts.userAgent,
     };
     const body = encodeBody(spec.body);

@@ -61,6 +61,8 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size; pages are followed with `continue` until the end. */
   limit?: number;
+  /** Only each object's metadata (PartialObjectMetadata), with the kind's apiVersion and kind. */
+  metadataOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -79,6 +81,8 @@ export interface WatchOptions {
   allowWatchBookmarks?: boolean;
   /** Server-side timeout; the server ends the watch cleanly after it. */
   timeoutSeconds?: number;
+  /** Only each object's metadata (PartialObjectMetadata), with the kind's apiVersion and kind. */
+  metadataOnly?: boolean;
   signal?: AbortSignal;
 }
 

@@ -73,6 +73,46 @@ describe('Informer against a real API server', () => {
     await informer.stop();
   });
 
+  it('lists and watches only metadata when asked: labels and annotations, no data, the kind filled in', async () => {
+    const { log } = fileLogger(cp, 'informer-metadata');
+    const informer = new Informer<ConfigMap>({
+      client,
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: ns,
+      labelSelector: 'suite=metadata',
+      metadataOnly: true,
+      logger: log,
+    });
+    await client.create(newConfigMap('listed', { secretish: 'x'.repeat(1000) }, { suite: 'metadata' }));
+    const updates: ConfigMap[] = [];
+    informer.addHandler({ update: (_old, o) => updates.push(o) });
+    informer.start();
+    expect(await informer.waitForSync(AbortSignal.timeout(10_000))).toBe(true);
+    const listed = informer.get(ns, 'listed');
+    expect(listed).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'listed', labels: { suite: 'metadata' } },
+    });
+    expect(listed?.data).toBeUndefined();
+    expect(listed?.metadata.managedFields).toBeUndefined();
+
+    await client.patch(
+      cmRef('listed'),
+      { metadata: { annotations: { seen: 'yes' } }, data: { v: '2' } },
+      'merge',
+    );
+    const watched = await eventually(
+      () => updates.find((o) => o.metadata.annotations?.seen === 'yes') ?? false,
+    );
+    expect(watched).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed' } });
+    expect(watched.data).toBeUndefined();
+    // A whole-object client still sees the data: only this informer asked for less.
+    expect((await client.get<ConfigMap>(cmRef('listed')))?.data?.v).toBe('2');
+    await informer.stop();
+  });
+
   it('reconciles a burst of 50 updates to one key once', async () => {
     const { log } = fileLogger(cp, 'burst');
     const informer = new Informer<ConfigMap>({

@@ -29,7 +29,10 @@ describe('sharedInformer', () => {
     const c = client();
     sharedInformer({ client: c, ...mce, transform: trimObject });
     expect(() => sharedInformer({ client: c, ...mce, transform: (o: KubeObject) => o })).toThrow(
-      /two different transforms/,
+      /two different trims/,
+    );
+    expect(() => sharedInformer({ client: c, ...mce, transform: trimObject, metadataOnly: true })).toThrow(
+      /two different trims/,
     );
   });
 
