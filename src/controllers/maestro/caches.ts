@@ -157,7 +157,7 @@ export class MaestroCaches {
    */
   cacheOf(plane: Plane, obj: KubeObject): Informer | undefined {
     if (obj.apiVersion === 'v1' && obj.kind === 'Secret')
-      return this.secrets.in(obj.metadata.namespace ?? '');
+      return this.secrets.informerOf(obj.metadata.namespace ?? '');
     for (const singleton of [this.maestro, this.mce, this.clusterManager]) {
       if (obj.apiVersion === singleton.apiVersion && obj.kind === singleton.kind) return singleton;
     }

@@ -83,6 +83,14 @@ export class NamespaceSecrets {
     for (const informer of this.informers.values()) informer.addHandler(handler);
   }
 
+  /**
+   * The informer of a namespace asked for before, synced or not, without starting one: where our
+   * writes are recorded (a write to a namespace nobody reads has no cache to keep current).
+   */
+  informerOf(namespace: string): Informer<SecretObject> | undefined {
+    return this.informers.get(namespace);
+  }
+
   /** A cached Secret of a namespace asked for before; undefined otherwise. */
   cached(namespace: string, name: string): SecretObject | undefined {
     return this.informers.get(namespace)?.get(namespace, name);
