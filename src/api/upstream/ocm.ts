@@ -217,6 +217,31 @@ export const klusterletConfigSchema = z.object({
 });
 export type KlusterletConfig = z.infer<typeof klusterletConfigSchema>;
 
+// ---------------------------------------------------------------- agents' certificate requests
+
+export const CSR_API_VERSION = 'certificates.k8s.io/v1';
+/** The label OCM's registration puts on an agent's CertificateSigningRequest (api `ClusterNameLabelKey`). */
+export const CSR_CLUSTER_LABEL = 'open-cluster-management.io/cluster-name';
+/**
+ * The signer of the client certificates agents present to the hub's gRPC server (api
+ * operator/v1 `GRPCAuthSigner`): an agent that registered over gRPC asked for one.
+ */
+export const GRPC_SIGNER = 'open-cluster-management.io/grpc';
+
+/** What the fleet cache keeps of a CSR: whose, by which signer, when, and whether it was signed. */
+export interface AgentCsr {
+  apiVersion: typeof CSR_API_VERSION;
+  kind: 'CertificateSigningRequest';
+  metadata: {
+    name: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    labels: Record<string, string>;
+  };
+  spec: { signerName: string };
+  status: { issued: boolean };
+}
+
 /** The condition with this type, if present. */
 export function findOcmCondition(
   conds: readonly OcmCondition[] | undefined,

@@ -11,6 +11,8 @@
  */
 import type { z } from 'zod';
 import {
+  CSR_API_VERSION,
+  CSR_CLUSTER_LABEL,
   DISABLE_AUTO_IMPORT_ANNOTATION,
   KLUSTERLET_DEPLOY_MODE_ANNOTATION,
   MANAGED_CLUSTER_AVAILABLE,
@@ -21,6 +23,7 @@ import {
   manifestWorkSchema,
   placementDecisionSchema,
   placementSchema,
+  type AgentCsr,
   type OcmCondition,
 } from '../../api/upstream/ocm.js';
 import { dropManagedFields, type KubeObject } from '../../runtime/index.js';
@@ -161,4 +164,25 @@ export const trims = {
     if (status?.decisions) status.decisions = status.decisions.map((d) => ({ clusterName: d.clusterName }));
   }),
   clusterManagementAddOn: trimWith(clusterManagementAddOnSchema),
+  /**
+   * Agents' CSRs: the cluster, the signer, when, and whether it was signed. The request and the
+   * certificate (a few KB each) are never read.
+   */
+  csr: (obj: KubeObject): KubeObject => {
+    const o = obj as KubeObject & { spec?: { signerName?: string }; status?: { certificate?: string } };
+    const cluster = o.metadata.labels?.[CSR_CLUSTER_LABEL];
+    const csr: AgentCsr = {
+      apiVersion: CSR_API_VERSION,
+      kind: 'CertificateSigningRequest',
+      metadata: {
+        name: o.metadata.name ?? '',
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+        labels: cluster === undefined ? {} : { [CSR_CLUSTER_LABEL]: cluster },
+      },
+      spec: { signerName: o.spec?.signerName ?? '' },
+      status: { issued: (o.status?.certificate ?? '').length > 0 },
+    };
+    return interner.intern(csr as unknown as KubeObject);
+  },
 };

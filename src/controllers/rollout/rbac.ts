@@ -59,6 +59,8 @@ export const rolloutRbac: RbacTable = {
     },
     { apiGroups: ['multicluster.openshift.io'], resources: ['multiclusterengines'], verbs: READ },
     { apiGroups: ['operator.open-cluster-management.io'], resources: ['clustermanagers'], verbs: ['get'] },
+    // Agents' CSRs, only read: whether an agent switched to gRPC registered over gRPC.
+    { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: READ },
     // Frozen membership chunks next to each rollout: a kind of our own, never ConfigMaps (a
     // cluster-wide ConfigMap write would let a stolen token rewrite any namespace's configuration).
     {

@@ -13,11 +13,15 @@ import {
 import { MCE_API_VERSION, MCE_KIND } from '../../api/upstream/mce.js';
 import {
   ADDON_API_VERSION,
+  CSR_API_VERSION,
+  CSR_CLUSTER_LABEL,
+  GRPC_SIGNER,
   KLUSTERLET_CONFIG_API_VERSION,
   MANAGED_CLUSTER_API_VERSION,
   MANIFEST_WORK_API_VERSION,
   PLACEMENT_API_VERSION,
   PLACEMENT_LABEL,
+  type AgentCsr,
   type ClusterManagementAddOn,
   type KlusterletConfig,
   type ManagedCluster,
@@ -43,6 +47,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY } from './labels.js';
 
 export const BY_PLACEMENT = 'placement';
 export const BY_ROLLOUT_STATE = 'rollout-state';
+export const BY_CLUSTER = 'cluster';
 
 export class RolloutInformers implements RolloutWorld {
   readonly rollouts: Informer;
@@ -56,6 +61,7 @@ export class RolloutInformers implements RolloutWorld {
   readonly klusterletConfigs: Informer;
   readonly engines: Informer;
   readonly members: Informer;
+  readonly csrs: Informer;
 
   constructor(client: KubeClient, logger: Logger) {
     const make = (
@@ -92,6 +98,16 @@ export class RolloutInformers implements RolloutWorld {
       transform: trimObject,
     });
     this.members = make(AGENT_ROLLOUT_MEMBERSHIP_API_VERSION, AGENT_ROLLOUT_MEMBERSHIP_KIND);
+    // Agents' CSRs (kube-controller-manager removes signed ones after an hour): a few per cluster
+    // and hour at most, read to tell whether an agent switched to gRPC registered over gRPC.
+    this.csrs = make(CSR_API_VERSION, 'CertificateSigningRequest', {
+      labelSelector: CSR_CLUSTER_LABEL,
+      transform: trims.csr,
+    });
+    this.csrs.addIndex(BY_CLUSTER, (o) => {
+      const cluster = o.metadata.labels?.[CSR_CLUSTER_LABEL];
+      return cluster ? [cluster] : [];
+    });
 
     this.decisions.addIndex(BY_PLACEMENT, (o) => {
       const placement = o.metadata.labels?.[PLACEMENT_LABEL];
@@ -122,6 +138,7 @@ export class RolloutInformers implements RolloutWorld {
       this.klusterletConfigs,
       this.engines,
       this.members,
+      this.csrs,
     ];
   }
 
@@ -163,6 +180,15 @@ export class RolloutInformers implements RolloutWorld {
   }
   decisionsOf(namespace: string, placement: string): PlacementDecision[] {
     return this.decisions.byIndex(BY_PLACEMENT, `${namespace}/${placement}`) as PlacementDecision[];
+  }
+  lastGrpcRegistration(cluster: string): number | null {
+    let last: number | null = null;
+    for (const csr of this.csrs.byIndex(BY_CLUSTER, cluster) as unknown as AgentCsr[]) {
+      if (csr.spec.signerName !== GRPC_SIGNER || !csr.status.issued) continue;
+      const at = Date.parse(csr.metadata.creationTimestamp ?? '');
+      if (Number.isFinite(at) && (last === null || at > last)) last = at;
+    }
+    return last;
   }
   /** Hub version from the MultiClusterEngine's status.currentVersion (the oldest MCE decides). */
   hubVersion(): string | undefined {

@@ -49,6 +49,27 @@ function expectedAuthType(value: string): string[] {
   return ['csr', ''];
 }
 
+/** Where the agent of an imported cluster keeps its hub credential (ocm klusterlet manifests). */
+const HUB_KUBECONFIG_SECRET = 'open-cluster-management-agent/hub-kubeconfig-secret';
+
+/**
+ * Why a cluster whose klusterlet was re-rendered with the gRPC driver is not available: its agent
+ * has not had a gRPC client certificate signed since the switch began. OCM v1.2.1's agent, re-deployed
+ * with the gRPC driver, still finds the client certificate it got over CSR, counts itself registered
+ * and exits looking for the gRPC config; it registers over gRPC only once that Secret and its pod
+ * are removed on the managed cluster, which nothing on the hub can do (docs/agentrollout.md).
+ * Null when a gRPC certificate was signed since `startedAt` (the agent is on its way).
+ */
+export function notRegisteredOverGrpc(lastRegistration: number | null, startedAt: number): string | null {
+  // CSR creation times are whole seconds.
+  if (lastRegistration !== null && lastRegistration >= Math.floor(startedAt / 1000) * 1000) return null;
+  return (
+    `agent re-deployed with the gRPC driver but not registered over gRPC since ${new Date(startedAt).toISOString()}: ` +
+    `if it keeps its CSR-era credential (OCM v1.2.1), delete Secret ${HUB_KUBECONFIG_SECRET} and the ` +
+    'klusterlet-agent pod on the cluster'
+  );
+}
+
 const asPart = (value: string): ConfigTransport | null =>
   value === 'grpc' || value === 'kube' ? value : null;
 
@@ -115,6 +136,9 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
         const authType = observer ? feedbackValues(observer).get('authType') : undefined;
         const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
         atTarget = klusterlet.current && rerendered && driverMatches && agentWork === undefined;
+        if (value === 'grpc' && klusterlet.current && rerendered && driverMatches && !health.healthy)
+          message =
+            notRegisteredOverGrpc(ctx.world.lastGrpcRegistration(cluster), state.startedAt) ?? message;
       }
       const since = tracker.since(
         cluster,

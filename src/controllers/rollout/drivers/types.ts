@@ -25,6 +25,11 @@ export interface RolloutWorld {
   agentWork(cluster: string): ManifestWork | undefined;
   klusterletConfig(name: string): KlusterletConfig | undefined;
   clusterManagementAddOn(name: string): ClusterManagementAddOn | undefined;
+  /**
+   * When the cluster's agent last got a client certificate for the hub's gRPC server signed (the
+   * creation of its newest issued CSR of OCM's gRPC signer), or null when no such CSR is cached.
+   */
+  lastGrpcRegistration(cluster: string): number | null;
 }
 
 /** The rollout being reconciled, as drivers need it. */
