@@ -7,11 +7,12 @@
  */
 import { mergeRbacTables, type MergedRbac, type RbacTable } from '../rbac/index.js';
 import { runtimeRbac } from '../runtime/rbac.js';
+import { consoleRbac } from './console/rbac.js';
 import { maestroRbac } from './maestro/rbac.js';
 import { rolloutRbac } from './rollout/rbac.js';
 
 /** The tables of every controller and of the runtime. */
-export const RBAC_TABLES: readonly RbacTable[] = [runtimeRbac, maestroRbac, rolloutRbac];
+export const RBAC_TABLES: readonly RbacTable[] = [runtimeRbac, maestroRbac, rolloutRbac, consoleRbac];
 
 /** The operator's rules with `$OPERATOR_NAMESPACE` set to `operatorNamespace`. */
 export function operatorRbac(operatorNamespace: string): MergedRbac {

@@ -40,6 +40,8 @@ export interface OperatorFlags {
   consoleCertDir: string | undefined;
   /** `--console-static-dir`: the built console app; undefined means `<root>/console/dist`. */
   consoleStaticDir: string | undefined;
+  /** `--console-route` (default false): with the console on, apply its OpenShift Route at start. */
+  consoleRoute: boolean;
   /** `--network-policy` (default true): apply the NetworkPolicy of the operator's own pods at start. */
   networkPolicy: boolean;
 }
@@ -82,6 +84,7 @@ const OPTIONS: Record<string, { type: 'string' | 'boolean'; env?: string }> = {
   'console-allowed-origins': { type: 'string', env: 'CONSOLE_ALLOWED_ORIGINS' },
   'console-cert-dir': { type: 'string', env: 'CONSOLE_CERT_DIR' },
   'console-static-dir': { type: 'string', env: 'CONSOLE_STATIC_DIR' },
+  'console-route': { type: 'boolean', env: 'CONSOLE_ROUTE' },
   'network-policy': { type: 'boolean', env: 'NETWORK_POLICY' },
 };
 
@@ -118,6 +121,8 @@ export const USAGE = `Usage: mce-maestro-operator [flags]
   --console-cert-dir DIR            tls.crt and tls.key of the console server, reloaded when they change;
                                     without them a self-signed certificate
   --console-static-dir DIR          the built console app (default: console/dist of the install)
+  --console-route                   with the console on, apply its Route (OpenShift, re-encrypt) in the
+                                    operator's namespace at start, for OLM installs (default false)
   --network-policy                  at start, apply a NetworkPolicy to the operator's pods that admits only
                                     the metrics and console ports; --network-policy=false leaves it to
                                     the admin (default true)
@@ -195,6 +200,10 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
     consoleAllowedOrigins: parseOrigins(str('console-allowed-origins')),
     consoleCertDir: str('console-cert-dir'),
     consoleStaticDir: str('console-static-dir'),
+    consoleRoute:
+      typeof values['console-route'] === 'boolean'
+        ? values['console-route']
+        : parseBool('CONSOLE_ROUTE', env.CONSOLE_ROUTE, false),
     networkPolicy:
       typeof values['network-policy'] === 'boolean'
         ? values['network-policy']

@@ -21,6 +21,11 @@ export interface ControllerDeps {
   /** Writes Events to the data plane. */
   recorder: EventRecorder;
   flags: OperatorFlags;
+  /**
+   * Where the operator's own pods run, when known ($POD_NAMESPACE or the pod's ServiceAccount):
+   * the namespace and the API server of their cluster, for objects that serve the pods themselves.
+   */
+  home?: { namespace: string; client: KubeClient };
 }
 
 /** Builds one controller package's informers and controllers. */
@@ -72,8 +77,7 @@ export async function runOperator(
   const clients = new Map<string, KubeClient>();
   try {
     planes = buildPlanes(flags, env, clients);
-    const ownPolicy = flags.networkPolicy && podNamespace !== undefined;
-    if (ownPolicy || (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)))
+    if (podNamespace !== undefined || (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)))
       podCluster = podClusterClient(flags, env, planes, clients, log);
     if (flags.metricsSecure && parseBindAddress(flags.metricsBindAddress)) metricsAuthClient = podCluster;
   } catch (err) {
@@ -98,6 +102,7 @@ export async function runOperator(
   if (flags.networkPolicy && podNamespace && podCluster)
     await applyOperatorNetworkPolicy(podCluster, podNamespace, operatorPorts(flags), log);
 
+  const home = podNamespace && podCluster ? { namespace: podNamespace, client: podCluster } : undefined;
   const identity = `${env.POD_NAME || hostname()}_${randomUUID()}`;
   const recorder = new EventRecorder({ client: planes.data, reportingInstance: identity, logger: log });
   const manager = new Manager({
@@ -145,7 +150,7 @@ export async function runOperator(
   signal?.addEventListener('abort', () => stop.abort(), { once: true });
   try {
     for (const factory of factories)
-      manager.add(await factory({ planes, logger: log, identity, recorder, flags }));
+      manager.add(await factory({ planes, logger: log, identity, recorder, flags, home }));
     const exit = await manager.start(stop.signal);
     if (exit === 'leader-lost') {
       log.error('leader election lost, exiting so the pod restarts cleanly');

@@ -18,6 +18,7 @@ import { parseBindAddress } from '../../runtime/http-servers.js';
 import type { ManagedInformer } from '../../runtime/manager.js';
 import type { ControllerFactory } from '../../runtime/run-operator.js';
 import { sharedRolloutInformers } from '../rollout/world.js';
+import { applyConsoleRoute } from './route.js';
 
 /**
  * The review client's own budget: a page load asks a few reviews, a user of a hub with 100 sets a
@@ -76,7 +77,11 @@ export const consoleControllerFactory: ControllerFactory = (deps) => {
   const reviewClient = new KubeClient({ kubeConfig, qps: REVIEW_QPS, burst: REVIEW_BURST });
   const auth = new ConsoleAuth(reviewClient, logger);
   const streams = new ChangeStreams(fleet, auth, logger);
+  const { home } = deps;
+  if (flags.consoleRoute && !home)
+    logger.warn("--console-route is on but the operator's namespace is unknown (set POD_NAMESPACE): no Route");
   const runnable = new ConsoleRunnable(async () => {
+    if (flags.consoleRoute && home) await applyConsoleRoute(home.client, home.namespace, logger);
     try {
       return await startConsoleServer({
         bindAddress: flags.consoleBindAddress,

@@ -331,10 +331,18 @@ const WRITE_ALLOW_LIST: Record<string, string> = {
     "the operator's pods admit only their metrics and console ports (applied at start)",
   'mce-maestro-operator networking.k8s.io/networkpolicies patch[mce-maestro-operator]':
     "the operator's pods admit only their metrics and console ports (applied at start)",
+  'mce-maestro-operator route.openshift.io/routes create[mce-maestro-operator-console]':
+    "the console's Route with --console-route (an OLM bundle cannot carry one)",
+  'mce-maestro-operator route.openshift.io/routes patch[mce-maestro-operator-console]':
+    "the console's Route with --console-route (an OLM bundle cannot carry one)",
   // OLM turns the install namespace's Role into a ClusterRole for an AllNamespaces install.
   '* coordination.k8s.io/leases create': 'leader election (AllNamespaces install through OLM)',
   '* coordination.k8s.io/leases update[mce-maestro-operator]':
     'leader election (AllNamespaces install through OLM)',
+  '* route.openshift.io/routes create[mce-maestro-operator-console]':
+    "the console's Route (AllNamespaces install through OLM)",
+  '* route.openshift.io/routes patch[mce-maestro-operator-console]':
+    "the console's Route (AllNamespaces install through OLM)",
   '* networking.k8s.io/networkpolicies create[mce-maestro-operator]':
     "the operator's pods' NetworkPolicy (AllNamespaces install through OLM)",
   '* networking.k8s.io/networkpolicies patch[mce-maestro-operator]':

@@ -48,6 +48,7 @@ describe('parseFlags', () => {
       consoleAllowedOrigins: [],
       consoleCertDir: undefined,
       consoleStaticDir: undefined,
+      consoleRoute: false,
       networkPolicy: true,
     });
   });
@@ -111,6 +112,13 @@ describe('parseFlags', () => {
     expect(parseFlags(['--network-policy=false'], {}).networkPolicy).toBe(false);
     expect(parseFlags([], { NETWORK_POLICY: 'false' }).networkPolicy).toBe(false);
     expect(parseFlags(['--network-policy'], { NETWORK_POLICY: 'false' }).networkPolicy).toBe(true);
+  });
+
+  it('applies no console Route unless --console-route or CONSOLE_ROUTE=true', () => {
+    expect(parseFlags([], {}).consoleRoute).toBe(false);
+    expect(parseFlags(['--console-route'], {}).consoleRoute).toBe(true);
+    expect(parseFlags([], { CONSOLE_ROUTE: 'true' }).consoleRoute).toBe(true);
+    expect(parseFlags(['--console-route=false'], { CONSOLE_ROUTE: 'true' }).consoleRoute).toBe(false);
   });
 
   it('serves secure metrics by default; --metrics-secure=false or METRICS_SECURE=false turns it off', () => {

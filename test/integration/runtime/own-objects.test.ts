@@ -1,16 +1,23 @@
 /**
- * The NetworkPolicy of the operator's own pods on a real kube-apiserver (RBAC on): the operator,
- * with only its generated RBAC, applies it at start from the ports it serves; a kustomize install
- * ships the same object (config/manager, plus the console's port from config/console), so the
- * installer's apply and the operator's never fight; a refusal is logged, never fatal.
+ * The objects the operator applies at start for its own pods, on a real kube-apiserver (RBAC on,
+ * OpenShift's Route CRD served), with only its generated RBAC: the pods' NetworkPolicy, from the
+ * ports it serves, and with `--console-route` the console's Route. A kustomize install ships the
+ * same objects (config/manager, config/console), so the installer's apply and the operator's
+ * never fight; a refusal is logged, never fatal.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { managerArgs, OPERATOR_NAMESPACE } from '../../../hack/manifests.js';
+import { CONSOLE_ROUTE_NAME, consoleRoute } from '../../../src/api/console-route.js';
+import { consoleControllerFactory } from '../../../src/controllers/console/index.js';
+import { CONSOLE_ROUTE_FIELD_MANAGER } from '../../../src/controllers/console/route.js';
 import {
   OPERATOR_NETWORK_POLICY_NAME,
   OPERATOR_POD_LABELS,
@@ -18,6 +25,7 @@ import {
   type OperatorNetworkPolicy,
 } from '../../../src/api/operator-network-policy.js';
 import { KubeClient } from '../../../src/runtime/client/kube-client.js';
+import type { KubeObject } from '../../../src/runtime/client/types.js';
 import { parseFlags } from '../../../src/runtime/flags.js';
 import {
   applyOperatorNetworkPolicy,
@@ -37,7 +45,10 @@ let operator: KubeClient;
 let admin: KubeClient;
 let overlay: string;
 
-type Policy = OperatorNetworkPolicy & { metadata: { managedFields?: { manager?: string }[] } };
+type Policy = OperatorNetworkPolicy & { metadata: { managedFields?: unknown[] } };
+/** The field managers of an object as the API server keeps them. */
+const managers = (o: { metadata: { managedFields?: unknown[] } } | undefined) =>
+  (o?.metadata.managedFields as { manager?: string }[] | undefined)?.map((f) => f.manager);
 
 const POLICY_REF = {
   apiVersion: 'networking.k8s.io/v1',
@@ -68,7 +79,20 @@ async function installerApply(dir: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  cp = await startControlPlane({ name: 'own-netpol', upstreamCrds: false, ownCrds: false });
+  // OpenShift's Route CRD, as the other tests get it (hack/upstream-crds.sh).
+  const capabilities = (
+    await promisify(execFile)('bash', [join(REPO_ROOT, 'hack/upstream-crds.sh'), 'capabilities'])
+  ).stdout
+    .trim()
+    .split('\n')
+    .pop();
+  if (!capabilities) throw new Error('hack/upstream-crds.sh capabilities printed no directory');
+  cp = await startControlPlane({
+    name: 'own-objects',
+    upstreamCrds: false,
+    ownCrds: false,
+    extraCrds: [capabilities],
+  });
   kubeconfig = await operatorKubeconfig(cp);
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
@@ -128,7 +152,7 @@ describe("the operator's own NetworkPolicy (real API server)", () => {
       true,
     );
     const applied = await getPolicy();
-    expect(applied?.metadata.managedFields?.map((f) => f.manager)).toContain(NETWORK_POLICY_FIELD_MANAGER);
+    expect(managers(applied)).toContain(NETWORK_POLICY_FIELD_MANAGER);
     expect(portsOf(applied)).toEqual([8443]);
     // A second `kubectl apply -k` of the same install: equal values, so no conflict.
     await expect(installerApply(join(REPO_ROOT, 'config/manager'))).resolves.toContain('serverside-applied');
@@ -187,5 +211,87 @@ describe("the operator's own NetworkPolicy (real API server)", () => {
     );
     expect(line).toMatchObject({ namespace: 'default', name: OPERATOR_NETWORK_POLICY_NAME });
     expect(String(line?.err)).toMatch(/forbidden/i);
+  });
+});
+
+describe("the console's Route (real API server)", () => {
+  const ROUTE_REF = {
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    name: CONSOLE_ROUTE_NAME,
+    namespace: OPERATOR_NAMESPACE,
+  };
+  type Route = KubeObject & { spec?: object };
+
+  /** Whether the console answers `GET /info` (its certificate is self-signed here). */
+  const consoleAnswers = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const req = httpsRequest(
+        { host: '127.0.0.1', port, path: '/info', rejectUnauthorized: false, timeout: 2_000 },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+
+  /**
+   * Runs the operator with the console on until the console answers, then stops it. The Route is
+   * applied before the console server starts, so by then it exists if it ever will.
+   */
+  async function runConsole(extra: string[]): Promise<void> {
+    const staticDir = mkdtempSync(join(tmpdir(), 'console-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
+    const port = await freePort();
+    const stop = new AbortController();
+    const done = runOperator(
+      [
+        '--kubeconfig',
+        kubeconfig,
+        '--metrics-bind-address=0',
+        '--health-probe-bind-address=0',
+        '--network-policy=false',
+        `--console-bind-address=127.0.0.1:${port}`,
+        `--console-static-dir=${staticDir}`,
+        '--log-level=warn',
+        ...extra,
+      ],
+      [consoleControllerFactory],
+      { signals: false, signal: stop.signal, env: { POD_NAMESPACE: OPERATOR_NAMESPACE } },
+    );
+    try {
+      await eventually(() => consoleAnswers(port), { message: 'the console answering' });
+    } finally {
+      stop.abort();
+      rmSync(staticDir, { recursive: true, force: true });
+    }
+    expect(await done).toBe(0);
+  }
+
+  it('is applied at start with --console-route, with only the generated RBAC, and not without it', async () => {
+    await runConsole([]);
+    expect(await admin.get(ROUTE_REF)).toBeUndefined();
+
+    await runConsole(['--console-route']);
+    const route = (await admin.get<Route>(ROUTE_REF)) as Route;
+    // The CRD's defaults (weight, wildcardPolicy) come on top.
+    expect(route.spec).toMatchObject(consoleRoute(OPERATOR_NAMESPACE).spec);
+    expect(managers(route)).toContain(CONSOLE_ROUTE_FIELD_MANAGER);
+  });
+
+  it('is the object config/console/route.yaml ships, so the installer re-applies it without a conflict', async () => {
+    const shipped = parse(readFileSync(join(REPO_ROOT, 'config/console/route.yaml'), 'utf8')) as unknown;
+    expect(shipped).toEqual(consoleRoute(OPERATOR_NAMESPACE));
+    await expect(
+      cp.kubectl([
+        'apply',
+        '--server-side',
+        '--field-manager=installer',
+        '-f',
+        join(REPO_ROOT, 'config/console/route.yaml'),
+      ]),
+    ).resolves.toContain('serverside-applied');
   });
 });
