@@ -145,6 +145,27 @@ describe('Clusters page', () => {
     west.push({ type: 'cluster', action: 'upsert', name: 'c', cluster: cluster('c') });
     await waitFor(() => expect(screen.getByTestId('cluster-count-eu-west').textContent).toBe('3'));
   });
+  it('marks a klusterlet version no agent reported as rendered by the hub', async () => {
+    const west = new FakeRegion('https://west.example.com', info('eu-west'));
+    west.clusters = [
+      cluster('observed', { klusterletVersionSource: 'observed' }),
+      cluster('rendered', { klusterletVersion: '2.16.3', klusterletVersionSource: 'rendered' }),
+    ];
+    mount([west]);
+    await signInAll();
+    await go('#/clusters');
+    await waitFor(() => expect(screen.getByTestId('cluster-count-total').textContent).toBe('2'));
+    const row = (name: string) =>
+      screen.getAllByTestId('cluster-row').find((r) => r.getAttribute('data-cluster') === `eu-west/${name}`);
+    const rendered = await waitFor(() =>
+      within(row('rendered') as HTMLElement).getByText('2.16.3', { exact: false }),
+    );
+    expect(rendered.textContent).toBe('2.16.3 (rendered)');
+    expect(rendered.getAttribute('title')).toContain('Not reported by the agent');
+    expect(row('observed')?.textContent).toContain('2.17.0');
+    expect(row('observed')?.textContent).not.toContain('(rendered)');
+  });
+
   it('filters by a set-based label selector and says why a selector is not one', async () => {
     const west = new FakeRegion('https://west.example.com', info('eu-west'));
     west.clusters = [

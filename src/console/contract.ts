@@ -95,6 +95,12 @@ export const clusterSummarySchema = z.object({
   kubernetesVersion: z.string().optional(),
   /** The klusterlet version as observed (not as desired). */
   klusterletVersion: z.string().optional(),
+  /**
+   * Where `klusterletVersion` comes from: `observed`, the images the agent reports (an observer
+   * ManifestWork, on clusters a klusterlet rollout touched); `rendered`, what the hub renders for
+   * the cluster (its pin, else the hub's version) where no agent reports its images.
+   */
+  klusterletVersionSource: z.enum(['observed', 'rendered']).optional(),
   /** grpc, mqtt or kube, as observed. */
   transport: z.string().optional(),
   addOns: z.array(clusterAddOnSchema),

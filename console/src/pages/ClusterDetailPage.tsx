@@ -26,8 +26,9 @@ import {
   Content,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ActionAlert } from '../components/ActionAlert';
+import { KlusterletVersion } from '../components/KlusterletVersion';
 import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import {
@@ -135,7 +136,7 @@ export function ClusterDetailPage({ region: regionKey, name }: { region: string;
                   <Item term="Region" value={regionKey} />
                   <Item term="Cluster set" value={shown.clusterSet ?? '–'} />
                   <Item term="Kubernetes" value={shown.kubernetesVersion ?? '–'} />
-                  <Item term="Klusterlet" value={shown.klusterletVersion ?? '–'} />
+                  <Item term="Klusterlet" value={<KlusterletVersion cluster={shown} empty="–" />} />
                   <Item term="Transport" value={shown.transport ?? '–'} />
                   {detail?.createdAt && <Item term="Created" value={detail.createdAt} />}
                   {detail && (
@@ -276,7 +277,7 @@ export function ClusterDetailPage({ region: regionKey, name }: { region: string;
   );
 }
 
-function Item({ term, value }: { term: string; value: string }) {
+function Item({ term, value }: { term: string; value: ReactNode }) {
   return (
     <DescriptionListGroup>
       <DescriptionListTerm>{term}</DescriptionListTerm>

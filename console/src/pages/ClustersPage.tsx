@@ -1,6 +1,7 @@
 import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
 import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
 import { useMemo, useRef, useState } from 'react';
+import { KlusterletVersion } from '../components/KlusterletVersion';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
@@ -215,7 +216,7 @@ function ClusterTableRow({ row }: { row: ClusterRow }) {
         {c.kubernetesVersion ?? ''}
       </Td>
       <Td dataLabel="Klusterlet" style={cellStyle}>
-        {c.klusterletVersion ?? ''}
+        <KlusterletVersion cluster={c} />
       </Td>
       <Td dataLabel="Transport" style={cellStyle}>
         {c.transport ?? ''}

@@ -9,7 +9,7 @@ import { feedbackValues } from '../../controllers/rollout/drivers/observer-work.
 import type { RolloutInformers } from '../../controllers/rollout/world.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { ClusterSummary } from '../contract.js';
-import { observedKlusterletVersion } from './klusterlet-version.js';
+import { observedKlusterletVersion, type ShownKlusterletVersion } from './klusterlet-version.js';
 import { SortedNames } from './name-index.js';
 import {
   CLUSTER_SET_LABEL,
@@ -72,7 +72,7 @@ export class FleetView {
   }
 
   /** The klusterlet version a cluster runs, as observed where it can be (klusterlet-version.ts). */
-  klusterletVersion(mc: CachedCluster): string | undefined {
+  klusterletVersion(mc: CachedCluster): ShownKlusterletVersion | undefined {
     const selection = mc.metadata.annotations?.[KLUSTERLET_CONFIG_ANNOTATION] ?? '';
     return observedKlusterletVersion({
       pin: compositionOf(this.world.klusterletConfig(selection))?.pin,

@@ -4,7 +4,7 @@
  * (`registrationImage` feedback): the version is the one whose images those are, the cluster's pin
  * or the hub's, and none while they match neither (an upgrade on its way, or images set by hand).
  * Without feedback nothing on the hub says more than what the hub renders for the cluster: its pin,
- * else the hub's version.
+ * else the hub's version, shown as `rendered` so nobody mistakes it for what the agent runs.
  */
 import type { VersionPin } from '../../controllers/rollout/derived-config.js';
 
@@ -16,12 +16,20 @@ export interface KlusterletVersionFacts {
   feedback: ReadonlyMap<string, string>;
 }
 
-export function observedKlusterletVersion(facts: KlusterletVersionFacts): string | undefined {
+/** A version and where it comes from: the agent's report, or what the hub renders for the cluster. */
+export interface ShownKlusterletVersion {
+  version: string;
+  source: 'observed' | 'rendered';
+}
+
+export function observedKlusterletVersion(facts: KlusterletVersionFacts): ShownKlusterletVersion | undefined {
   const { pin, hubVersion, feedback } = facts;
+  const shown = (version: string | undefined, source: ShownKlusterletVersion['source']) =>
+    version === undefined ? undefined : { version, source };
   const image = feedback.get('registrationImage');
-  if (image === undefined) return pin?.version ?? hubVersion;
-  if (pin && image === pin.images.registration) return pin.version;
+  if (image === undefined) return shown(pin?.version ?? hubVersion, 'rendered');
+  if (pin && image === pin.images.registration) return shown(pin.version, 'observed');
   // A pin records the hub's images it replaced; without a pin, feedback alone can't name the hub's.
-  if (pin && image === pin.hubImages.registration) return hubVersion;
-  return pin ? undefined : hubVersion;
+  if (pin && image === pin.hubImages.registration) return shown(hubVersion, 'observed');
+  return pin ? undefined : shown(hubVersion, 'observed');
 }

@@ -8,6 +8,7 @@ import { ROLLOUT_PHASES, type AgentRolloutStatus } from '../../api/agentrollout-
 import type { RolloutTarget } from '../../api/agentrollout.js';
 import { readClusterState } from '../../controllers/rollout/cluster-state.js';
 import type { KubeObject } from '../../runtime/client/types.js';
+import type { ShownKlusterletVersion } from './klusterlet-version.js';
 
 /** The label OCM puts the ManagedClusterSet of a cluster in. */
 export const CLUSTER_SET_LABEL = 'cluster.open-cluster-management.io/clusterset';
@@ -76,8 +77,8 @@ export interface ClusterFacts {
   addOns: readonly CachedAddOn[];
   /** A rollout by `namespace/name`, to read an add-on's target version. */
   rollout: (key: string) => CachedRollout | undefined;
-  /** The klusterlet version the cluster runs (its pin, else the hub's), when known. */
-  klusterletVersion: string | undefined;
+  /** The klusterlet version the cluster runs, observed or as the hub renders it, when known. */
+  klusterletVersion: ShownKlusterletVersion | undefined;
 }
 
 /**
@@ -118,7 +119,12 @@ export function clusterSummary(mc: CachedCluster, facts: ClusterFacts): ClusterS
     joined: conditionStatus(conditions, 'ManagedClusterJoined') === 'True',
     hubAccepted: mc.spec?.hubAcceptsClient === true,
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
-    ...(facts.klusterletVersion ? { klusterletVersion: facts.klusterletVersion } : {}),
+    ...(facts.klusterletVersion
+      ? {
+          klusterletVersion: facts.klusterletVersion.version,
+          klusterletVersionSource: facts.klusterletVersion.source,
+        }
+      : {}),
     // The transport a transport rollout put the cluster on; unrecorded clusters use the default.
     ...(transport?.value ? { transport: transport.value } : {}),
     addOns,

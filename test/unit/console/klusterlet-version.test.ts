@@ -14,19 +14,32 @@ const none = new Map<string, string>();
 
 describe('observedKlusterletVersion', () => {
   it('is the pin whose images the agent shows', () => {
-    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: shows('2.17.1') })).toBe('2.17.1');
+    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: shows('2.17.1') })).toEqual({
+      version: '2.17.1',
+      source: 'observed',
+    });
   });
 
   it("is the hub's version while the agent still shows the hub's images under a new pin", () => {
-    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: shows('2.17.0') })).toBe('2.17.0');
+    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: shows('2.17.0') })).toEqual({
+      version: '2.17.0',
+      source: 'observed',
+    });
   });
 
   it('is unknown while the agent shows images of neither', () => {
     expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: shows('2.16.3') })).toBeUndefined();
   });
 
-  it('is what the hub renders where no observer work reports the images', () => {
-    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: none })).toBe('2.17.1');
-    expect(observedKlusterletVersion({ pin: null, hubVersion: '2.17.0', feedback: none })).toBe('2.17.0');
+  it('is what the hub renders, marked so, where no observer work reports the images', () => {
+    expect(observedKlusterletVersion({ pin, hubVersion: '2.17.0', feedback: none })).toEqual({
+      version: '2.17.1',
+      source: 'rendered',
+    });
+    expect(observedKlusterletVersion({ pin: null, hubVersion: '2.17.0', feedback: none })).toEqual({
+      version: '2.17.0',
+      source: 'rendered',
+    });
+    expect(observedKlusterletVersion({ pin: null, hubVersion: undefined, feedback: none })).toBeUndefined();
   });
 });

@@ -66,7 +66,7 @@ describe('clusterSummary', () => {
           { apiVersion: 'addon.open-cluster-management.io/v1alpha1', kind: 'ManagedClusterAddOn', metadata: { name: 'a-first', namespace: 'c1' } },
         ],
         rollout: (key) => (key === 'ops/addon-up' ? rollout : undefined),
-        klusterletVersion: '2.16.0',
+        klusterletVersion: { version: '2.16.0', source: 'observed' },
       },
     );
     expect(clusterSummarySchema.parse(row)).toEqual(row);
@@ -79,6 +79,7 @@ describe('clusterSummary', () => {
       hubAccepted: true,
       kubernetesVersion: 'v1.31.2',
       klusterletVersion: '2.16.0',
+      klusterletVersionSource: 'observed',
       transport: 'grpc',
       addOns: [
         { name: 'a-first', available: 'Unknown' },
