@@ -103,6 +103,9 @@ async function runOne(
     hub: { version: '2.17.0', images: HUB },
     agents: { delayMs: [0, 0], seed: 1 },
     addOns: [versionedAddOn(ADDON, ['1.0.0', '1.1.0'])],
+    // ~3 min per 10,000 clusters on 2 cores, growing faster than the count: 50,000 took 18 min to
+    // create the clusters alone, so the fleet's 10-minute default would end the run.
+    setupTimeoutMs: Math.max(600_000, clusters * 72),
   });
   log(`fleet ready in ${Math.round(fleet.stats().setupMs / 1000)} s`);
   const started = await startOperator(cp, 'operator');
@@ -178,9 +181,10 @@ async function runOne(
     } as KubeObject);
     let phase = '';
     let lastReport = started;
+    const rolloutTimeoutMs = Math.max(15 * 60_000, clusters * 90);
     while (phase !== 'Succeeded') {
-      if (Date.now() - started > 15 * 60_000)
-        throw new Error(`rollout did not finish in 15 minutes (phase ${phase})`);
+      if (Date.now() - started > rolloutTimeoutMs)
+        throw new Error(`rollout did not finish in ${rolloutTimeoutMs / 60_000} minutes (phase ${phase})`);
       await sleep(250);
       const r = (await client.get({
         apiVersion: 'maestro.multicluster.openshift.io/v1alpha1',
