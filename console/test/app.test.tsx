@@ -145,11 +145,16 @@ describe('Clusters page', () => {
     west.push({ type: 'cluster', action: 'upsert', name: 'c', cluster: cluster('c') });
     await waitFor(() => expect(screen.getByTestId('cluster-count-eu-west').textContent).toBe('3'));
   });
-  it('marks a klusterlet version no agent reported as rendered by the hub', async () => {
+  it('marks a klusterlet version and a transport no agent reported as rendered or recorded', async () => {
     const west = new FakeRegion('https://west.example.com', info('eu-west'));
     west.clusters = [
-      cluster('observed', { klusterletVersionSource: 'observed' }),
-      cluster('rendered', { klusterletVersion: '2.16.3', klusterletVersionSource: 'rendered' }),
+      cluster('observed', { klusterletVersionSource: 'observed', transportSource: 'observed' }),
+      cluster('rendered', {
+        klusterletVersion: '2.16.3',
+        klusterletVersionSource: 'rendered',
+        transport: 'mqtt',
+        transportSource: 'recorded',
+      }),
     ];
     mount([west]);
     await signInAll();
@@ -162,8 +167,12 @@ describe('Clusters page', () => {
     );
     expect(rendered.textContent).toBe('2.16.3 (rendered)');
     expect(rendered.getAttribute('title')).toContain('Not reported by the agent');
+    const recorded = within(row('rendered') as HTMLElement).getByText('mqtt', { exact: false });
+    expect(recorded.textContent).toBe('mqtt (recorded)');
+    expect(recorded.getAttribute('title')).toContain('recorded');
     expect(row('observed')?.textContent).toContain('2.17.0');
-    expect(row('observed')?.textContent).not.toContain('(rendered)');
+    expect(row('observed')?.textContent).toContain('grpc');
+    expect(row('observed')?.textContent).not.toMatch(/\((rendered|recorded)\)/);
   });
 
   it('filters by a set-based label selector and says why a selector is not one', async () => {

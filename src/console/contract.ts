@@ -103,6 +103,12 @@ export const clusterSummarySchema = z.object({
   klusterletVersionSource: z.enum(['observed', 'rendered']).optional(),
   /** grpc, mqtt or kube, as observed. */
   transport: z.string().optional(),
+  /**
+   * Where `transport` comes from: `observed`, what the agents report (a ready Maestro agent, or
+   * the klusterlet's registration driver in an observer ManifestWork); `recorded`, the value the
+   * cluster's last transport rollout wrote, where no agent reports it.
+   */
+  transportSource: z.enum(['observed', 'recorded']).optional(),
   addOns: z.array(clusterAddOnSchema),
   rollouts: z.array(rolloutRefSchema),
 });

@@ -1,7 +1,7 @@
 import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
 import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
 import { useMemo, useRef, useState } from 'react';
-import { KlusterletVersion } from '../components/KlusterletVersion';
+import { KlusterletVersion, Transport } from '../components/ShownValue';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
@@ -219,7 +219,7 @@ function ClusterTableRow({ row }: { row: ClusterRow }) {
         <KlusterletVersion cluster={c} />
       </Td>
       <Td dataLabel="Transport" style={cellStyle}>
-        {c.transport ?? ''}
+        <Transport cluster={c} />
       </Td>
       <Td dataLabel="Add-ons" style={cellStyle} title={addOns}>
         {addOns}

@@ -4,6 +4,7 @@
  * answers with. Nothing is copied: a page builds its rows from the cached objects.
  */
 import { KLUSTERLET_CONFIG_ANNOTATION } from '../../api/upstream/ocm.js';
+import { readClusterState } from '../../controllers/rollout/cluster-state.js';
 import { compositionOf } from '../../controllers/rollout/derived-config.js';
 import { feedbackValues } from '../../controllers/rollout/drivers/observer-work.js';
 import type { RolloutInformers } from '../../controllers/rollout/world.js';
@@ -11,6 +12,7 @@ import type { KubeObject } from '../../runtime/client/types.js';
 import type { ClusterSummary } from '../contract.js';
 import { observedKlusterletVersion, type ShownKlusterletVersion } from './klusterlet-version.js';
 import { SortedNames } from './name-index.js';
+import { shownTransport, type ShownTransport } from './transport.js';
 import {
   CLUSTER_SET_LABEL,
   clusterSummary,
@@ -81,11 +83,23 @@ export class FleetView {
     });
   }
 
+  /** The transport a cluster uses, as observed where it can be (transport.ts). */
+  transport(mc: CachedCluster): ShownTransport | undefined {
+    const name = mc.metadata.name ?? '';
+    const agent = feedbackValues(this.world.agentWork(name));
+    return shownTransport({
+      recorded: readClusterState(mc.metadata.annotations, 'transport')?.value,
+      authType: feedbackValues(this.world.observerWork(name)).get('authType'),
+      mqttAgentReady: Number(agent.get('agentReadyReplicas') ?? 0) >= 1,
+    });
+  }
+
   summary(mc: CachedCluster): ClusterSummary {
     return clusterSummary(mc, {
       addOns: this.world.addOns.list(mc.metadata.name) as CachedAddOn[],
       rollout: (key) => this.rollout(key),
       klusterletVersion: this.klusterletVersion(mc),
+      transport: this.transport(mc),
     });
   }
 }

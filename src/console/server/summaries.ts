@@ -9,6 +9,7 @@ import type { RolloutTarget } from '../../api/agentrollout.js';
 import { readClusterState } from '../../controllers/rollout/cluster-state.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import type { ShownKlusterletVersion } from './klusterlet-version.js';
+import type { ShownTransport } from './transport.js';
 
 /** The label OCM puts the ManagedClusterSet of a cluster in. */
 export const CLUSTER_SET_LABEL = 'cluster.open-cluster-management.io/clusterset';
@@ -79,6 +80,8 @@ export interface ClusterFacts {
   rollout: (key: string) => CachedRollout | undefined;
   /** The klusterlet version the cluster runs, observed or as the hub renders it, when known. */
   klusterletVersion: ShownKlusterletVersion | undefined;
+  /** The cluster's transport, observed or as its rollout recorded it, when known. */
+  transport: ShownTransport | undefined;
 }
 
 /**
@@ -94,8 +97,7 @@ export function clusterSummary(mc: CachedCluster, facts: ClusterFacts): ClusterS
     if (ref && key) rollouts.set(key, ref);
   };
   note(readClusterState(mc.metadata.annotations, 'klusterlet')?.rollout);
-  const transport = readClusterState(mc.metadata.annotations, 'transport');
-  note(transport?.rollout);
+  note(readClusterState(mc.metadata.annotations, 'transport')?.rollout);
   const addOns = [...facts.addOns]
     .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1))
     .map((a) => {
@@ -125,8 +127,10 @@ export function clusterSummary(mc: CachedCluster, facts: ClusterFacts): ClusterS
           klusterletVersionSource: facts.klusterletVersion.source,
         }
       : {}),
-    // The transport a transport rollout put the cluster on; unrecorded clusters use the default.
-    ...(transport?.value ? { transport: transport.value } : {}),
+    // Unobserved and unrecorded clusters use the hub's default.
+    ...(facts.transport
+      ? { transport: facts.transport.transport, transportSource: facts.transport.source }
+      : {}),
     addOns,
     rollouts: [...rollouts.values()],
   };

@@ -67,6 +67,7 @@ describe('clusterSummary', () => {
         ],
         rollout: (key) => (key === 'ops/addon-up' ? rollout : undefined),
         klusterletVersion: { version: '2.16.0', source: 'observed' },
+        transport: { transport: 'grpc', source: 'recorded' },
       },
     );
     expect(clusterSummarySchema.parse(row)).toEqual(row);
@@ -81,6 +82,7 @@ describe('clusterSummary', () => {
       klusterletVersion: '2.16.0',
       klusterletVersionSource: 'observed',
       transport: 'grpc',
+      transportSource: 'recorded',
       addOns: [
         { name: 'a-first', available: 'Unknown' },
         { name: 'work-manager', version: '1.2.0', available: 'False' },
