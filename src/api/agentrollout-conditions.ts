@@ -12,6 +12,11 @@ export const AgentRolloutConditionType = {
   Stalled: 'Stalled',
   /** The pre-flight checks of the rollout and of its clusters. */
   PreflightChecksPassed: 'PreflightChecksPassed',
+  /**
+   * Started clusters that cannot reach the target until an admin takes a step on them (the
+   * message names the step and the clusters); the rest of the rollout goes on.
+   */
+  ClustersNeedAction: 'ClustersNeedAction',
 } as const;
 export type AgentRolloutConditionType =
   (typeof AgentRolloutConditionType)[keyof typeof AgentRolloutConditionType];
@@ -31,4 +36,6 @@ export const AgentRolloutReason = {
   ChecksPassed: 'ChecksPassed',
   /** Nothing stalls the rollout. */
   AsExpected: 'AsExpected',
+  /** ClustersNeedAction=True: the message names the step and the clusters waiting for it. */
+  AdminActionNeeded: 'AdminActionNeeded',
 } as const;

@@ -144,7 +144,7 @@ export const agentRolloutStatusSchema = z
       .array(conditionSchema)
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .optional()
-      .describe('Ready, Progressing, Stalled and PreflightChecksPassed.'),
+      .describe('Ready, Progressing, Stalled, PreflightChecksPassed and ClustersNeedAction.'),
   })
   .describe('Observed state of the rollout.');
 

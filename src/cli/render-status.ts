@@ -57,6 +57,10 @@ export function renderStatus(r: CliRollout, opts: RenderOptions): string[] {
   if (preflight && preflight.message !== stalled?.message) {
     lines.push(field('Pre-flight', `${preflight.reason}: ${preflight.message}`));
   }
+  const needAction = s.conditions?.find(
+    (c) => c.type === AgentRolloutConditionType.ClustersNeedAction && c.status === 'True',
+  );
+  if (needAction) lines.push(field('Action', needAction.message ?? ''));
   const generation = r.metadata.generation;
   if (generation !== undefined && s.observedGeneration !== undefined && s.observedGeneration < generation) {
     lines.push(

@@ -242,7 +242,15 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
     mem.groups = plan.summary.groups.map((g) => g.name);
 
     const messages = new Map<string, string>();
-    for (const [cluster, f] of fleet.facts) if (f.message) messages.set(cluster, f.message);
+    const needingAction = new Map<string, string[]>();
+    for (const [cluster, f] of fleet.facts) {
+      if (f.message) messages.set(cluster, f.message);
+      if (f.needsAction) {
+        let clusters = needingAction.get(f.needsAction);
+        if (!clusters) needingAction.set(f.needsAction, (clusters = []));
+        clusters.push(cluster);
+      }
+    }
     const clusterChecks = fleet.skipped.length > 0 ? [skippedMessage(fleet.skipped)] : [];
     if (a.clusterNames.length === 0) {
       clusterChecks.push(
@@ -261,6 +269,7 @@ export function rolloutReconciler(deps: RolloutReconcilerDeps) {
       membershipChunks: chunkCount,
       clusterMessages: messages,
       clusterChecks,
+      clustersNeedingAction: needingAction,
       writeProblem: failure ?? null,
     });
     const requeueAfter =

@@ -67,6 +67,8 @@ export interface StatusInput {
   clusterMessages: ReadonlyMap<string, string>;
   /** Per-cluster pre-flight failures, e.g. "add-on not installed on 3 clusters: a, b, c". */
   clusterChecks: string[];
+  /** Started clusters waiting for an admin's step on them, by step (`ClusterFacts.needsAction`). */
+  clustersNeedingAction: ReadonlyMap<string, readonly string[]>;
   /** Why cluster writes of this step failed (they are retried), for the Progressing message. */
   writeProblem?: string | null;
 }
@@ -133,6 +135,8 @@ export function statusForPlan(input: StatusInput): AgentRolloutStatus {
     at,
   );
 
+  conditions = setCondition(conditions, needsActionCondition(input.clustersNeedingAction), at);
+
   return {
     observedGeneration: input.generation,
     phase,
@@ -161,6 +165,37 @@ export function statusForPlan(input: StatusInput): AgentRolloutStatus {
     plan: memoToStatus(plan.memo, input.membershipChunks),
     conditions,
   };
+}
+
+/** Clusters named per step in the ClustersNeedAction message; the count says how many more. */
+const MAX_NAMED_PER_STEP = 10;
+
+/**
+ * `ClustersNeedAction`: True while started clusters wait for a step only an admin can take on them,
+ * each step with the number of clusters and the first of them by name.
+ */
+export function needsActionCondition(needs: ReadonlyMap<string, readonly string[]>): {
+  type: string;
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+} {
+  if (needs.size === 0)
+    return {
+      type: T.ClustersNeedAction,
+      status: 'False',
+      reason: R.AsExpected,
+      message: 'no cluster waits for an admin',
+    };
+  const message = [...needs]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([step, clusters]) => {
+      const named = [...clusters].sort().slice(0, MAX_NAMED_PER_STEP);
+      const more = clusters.length > named.length ? `, and ${clusters.length - named.length} more` : '';
+      return `${clusters.length} cluster(s) (${named.join(', ')}${more}): ${step}`;
+    })
+    .join('; ');
+  return { type: T.ClustersNeedAction, status: 'True', reason: R.AdminActionNeeded, message };
 }
 
 /** The first failed, timed-out clusters by name, bounded for status. */

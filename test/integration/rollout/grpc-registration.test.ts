@@ -10,7 +10,10 @@ import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CSR_API_VERSION, CSR_CLUSTER_LABEL, GRPC_SIGNER } from '../../../src/api/upstream/ocm.js';
-import { notRegisteredOverGrpc } from '../../../src/controllers/rollout/drivers/transport.js';
+import {
+  GRPC_REREGISTRATION_STEP,
+  notRegisteredOverGrpc,
+} from '../../../src/controllers/rollout/drivers/transport.js';
 import { RolloutInformers } from '../../../src/controllers/rollout/world.js';
 import { KubeClient, silentLogger, type KubeObject } from '../../../src/runtime/index.js';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.js';
@@ -99,7 +102,10 @@ describe("agents' gRPC registration, from their CSRs (real API server)", () => {
     await eventually(() => world.csrs.list().length === 3, { message: 'three CSRs cached' });
     expect(world.lastGrpcRegistration('c1')).toBeNull();
     expect(notRegisteredOverGrpc(world.lastGrpcRegistration('c1'), switchedAt)).toContain(
-      'delete Secret open-cluster-management-agent/hub-kubeconfig-secret and the klusterlet-agent pod',
+      GRPC_REREGISTRATION_STEP,
+    );
+    expect(GRPC_REREGISTRATION_STEP).toContain(
+      'delete Secret open-cluster-management-agent/hub-kubeconfig-secret and then the klusterlet-agent pod',
     );
 
     await sign('c1-grpc');

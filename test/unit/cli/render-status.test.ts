@@ -144,6 +144,22 @@ describe('renderStatus', () => {
     );
   });
 
+  it('shows the clusters that wait for an admin, and nothing while none does', () => {
+    const cond = (status: 'True' | 'False', reason: string, message: string) => ({
+      type: 'ClustersNeedAction',
+      status,
+      reason,
+      message,
+      lastTransitionTime: '2025-06-01T12:00:00Z',
+    });
+    const waiting = sampleStatus({
+      conditions: [cond('True', 'AdminActionNeeded', '1 cluster(s) (spoke-1): delete Secret x')],
+    });
+    expect(render(sampleRollout(waiting))).toContain('Action:     1 cluster(s) (spoke-1): delete Secret x');
+    const none = sampleStatus({ conditions: [cond('False', 'AsExpected', 'no cluster waits for an admin')] });
+    expect(render(sampleRollout(none)).some((l) => l.startsWith('Action:'))).toBe(false);
+  });
+
   it('lists the first failed clusters and says how many there are', () => {
     const failedClusters = Array.from({ length: 7 }, (_, i) => ({
       name: `spoke-${i}`,

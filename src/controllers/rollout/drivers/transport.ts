@@ -53,21 +53,24 @@ function expectedAuthType(value: string): string[] {
 const HUB_KUBECONFIG_SECRET = 'open-cluster-management-agent/hub-kubeconfig-secret';
 
 /**
+ * What an admin must do on a cluster whose agent, re-deployed with the gRPC driver, has not
+ * registered over gRPC: OCM v1.2.1's agent still finds the client certificate it got over CSR,
+ * counts itself registered and exits looking for the gRPC config, until that Secret and its pod are
+ * removed on the managed cluster, which nothing on the hub can do (docs/agentrollout.md).
+ */
+export const GRPC_REREGISTRATION_STEP =
+  `delete Secret ${HUB_KUBECONFIG_SECRET} and then the klusterlet-agent pod on the cluster ` +
+  '(its agent, re-deployed with the gRPC driver, has not registered over gRPC: OCM v1.2.1 keeps its CSR-era credential)';
+
+/**
  * Why a cluster whose klusterlet was re-rendered with the gRPC driver is not available: its agent
- * has not had a gRPC client certificate signed since the switch began. OCM v1.2.1's agent, re-deployed
- * with the gRPC driver, still finds the client certificate it got over CSR, counts itself registered
- * and exits looking for the gRPC config; it registers over gRPC only once that Secret and its pod
- * are removed on the managed cluster, which nothing on the hub can do (docs/agentrollout.md).
- * Null when a gRPC certificate was signed since `startedAt` (the agent is on its way).
+ * has not had a gRPC client certificate signed since the switch began (`startedAt`). Null when one
+ * was (the agent is on its way).
  */
 export function notRegisteredOverGrpc(lastRegistration: number | null, startedAt: number): string | null {
   // CSR creation times are whole seconds.
   if (lastRegistration !== null && lastRegistration >= Math.floor(startedAt / 1000) * 1000) return null;
-  return (
-    `agent re-deployed with the gRPC driver but not registered over gRPC since ${new Date(startedAt).toISOString()}: ` +
-    `if it keeps its CSR-era credential (OCM v1.2.1), delete Secret ${HUB_KUBECONFIG_SECRET} and the ` +
-    'klusterlet-agent pod on the cluster'
-  );
+  return `not registered over gRPC since ${new Date(startedAt).toISOString()}: ${GRPC_REREGISTRATION_STEP}`;
 }
 
 const asPart = (value: string): ConfigTransport | null =>
@@ -123,6 +126,7 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
       let atTarget: boolean;
       let failed = klusterlet.failed;
       let message = klusterlet.message;
+      let needsAction: string | undefined;
       const agentWork = ctx.world.agentWork(cluster);
       if (value === 'mqtt') {
         const agent = workReadiness(agentWork);
@@ -136,9 +140,13 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
         const authType = observer ? feedbackValues(observer).get('authType') : undefined;
         const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
         atTarget = klusterlet.current && rerendered && driverMatches && agentWork === undefined;
-        if (value === 'grpc' && klusterlet.current && rerendered && driverMatches && !health.healthy)
-          message =
-            notRegisteredOverGrpc(ctx.world.lastGrpcRegistration(cluster), state.startedAt) ?? message;
+        if (value === 'grpc' && klusterlet.current && rerendered && driverMatches && !health.healthy) {
+          const stuck = notRegisteredOverGrpc(ctx.world.lastGrpcRegistration(cluster), state.startedAt);
+          if (stuck) {
+            message = stuck;
+            needsAction = GRPC_REREGISTRATION_STEP;
+          }
+        }
       }
       const since = tracker.since(
         cluster,
@@ -153,6 +161,7 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
         healthySince: later(since, health.healthySince),
         degraded: failed,
         message,
+        ...(needsAction ? { needsAction } : {}),
       };
     },
 

@@ -58,6 +58,11 @@ export interface ClusterFacts {
   skipReason: string | null;
   /** What the cluster reported, for status (failures). */
   message: string | null;
+  /**
+   * A step only an admin can take on the managed cluster, without which it cannot reach the
+   * target: one text for every cluster it applies to (`ClustersNeedAction` groups them by it).
+   */
+  needsAction?: string;
 }
 
 export interface DriverContext {
