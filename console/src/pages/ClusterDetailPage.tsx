@@ -28,7 +28,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ActionAlert } from '../components/ActionAlert';
-import { KlusterletVersion, Transport } from '../components/ShownValue';
+import { ShownValue } from '../components/ShownValue';
 import { TextField } from '../components/TextField';
 import { useStore } from '../hooks';
 import {
@@ -136,8 +136,11 @@ export function ClusterDetailPage({ region: regionKey, name }: { region: string;
                   <Item term="Region" value={regionKey} />
                   <Item term="Cluster set" value={shown.clusterSet ?? '–'} />
                   <Item term="Kubernetes" value={shown.kubernetesVersion ?? '–'} />
-                  <Item term="Klusterlet" value={<KlusterletVersion cluster={shown} empty="–" />} />
-                  <Item term="Transport" value={<Transport cluster={shown} empty="–" />} />
+                  <Item
+                    term="Klusterlet"
+                    value={<ShownValue cluster={shown} field="klusterletVersion" empty="–" />}
+                  />
+                  <Item term="Transport" value={<ShownValue cluster={shown} field="transport" empty="–" />} />
                   {detail?.createdAt && <Item term="Created" value={detail.createdAt} />}
                   {detail && (
                     <Item

@@ -1,7 +1,7 @@
 import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
 import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
 import { useMemo, useRef, useState } from 'react';
-import { KlusterletVersion, Transport } from '../components/ShownValue';
+import { ShownValue } from '../components/ShownValue';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
@@ -216,10 +216,10 @@ function ClusterTableRow({ row }: { row: ClusterRow }) {
         {c.kubernetesVersion ?? ''}
       </Td>
       <Td dataLabel="Klusterlet" style={cellStyle}>
-        <KlusterletVersion cluster={c} />
+        <ShownValue cluster={c} field="klusterletVersion" />
       </Td>
       <Td dataLabel="Transport" style={cellStyle}>
-        <Transport cluster={c} />
+        <ShownValue cluster={c} field="transport" />
       </Td>
       <Td dataLabel="Add-ons" style={cellStyle} title={addOns}>
         {addOns}
