@@ -1,4 +1,5 @@
 export * from './client/index.js';
+export { applyAtStart, type StartObjects } from './apply-at-start.js';
 export { backoffDelay, jitter, realClock, sleep, type Clock, type TimerHandle } from './clock.js';
 export {
   findCondition,

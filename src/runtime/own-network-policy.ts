@@ -4,6 +4,7 @@
  * cannot carry it, and only the running operator knows which ports it opened.
  */
 import { operatorNetworkPolicy, type OperatorPorts } from '../api/operator-network-policy.js';
+import { applyAtStart, type StartObjects } from './apply-at-start.js';
 import type { KubeClient } from './client/kube-client.js';
 import type { OperatorFlags } from './flags.js';
 import { parseBindAddress } from './http-servers.js';
@@ -26,22 +27,18 @@ export function operatorPorts(
  * Applies the policy into `namespace`. Never throws: the listeners authenticate their callers
  * without it, so a failure (no permission, no NetworkPolicy API) is logged and the operator runs.
  */
-export async function applyOperatorNetworkPolicy(
+export function applyOperatorNetworkPolicy(
   client: KubeClient,
   namespace: string,
   ports: OperatorPorts,
   log: Logger,
 ): Promise<boolean> {
-  const policy = operatorNetworkPolicy(namespace, ports);
-  try {
-    await client.apply(policy, { fieldManager: NETWORK_POLICY_FIELD_MANAGER, force: true });
-    log.info({ namespace, name: policy.metadata.name, ports }, "operator's NetworkPolicy applied");
-    return true;
-  } catch (err) {
-    log.error(
-      { namespace, name: policy.metadata.name, err: (err as Error).message },
-      "could not apply the operator's NetworkPolicy: its pods admit traffic on every port",
-    );
-    return false;
-  }
+  const spec: StartObjects = {
+    what: "the operator's NetworkPolicy",
+    fieldManager: NETWORK_POLICY_FIELD_MANAGER,
+    build: () => [operatorNetworkPolicy(namespace, ports)],
+    context: { namespace, ports },
+    withoutIt: 'its pods admit traffic on every port',
+  };
+  return applyAtStart(client, spec, log);
 }

@@ -6,7 +6,13 @@
  * objects with the defaults in `config/admission/`; this apply then takes them over.
  */
 import { agentRolloutAdmissionObjects } from '../../api/agentrollout-admission.js';
-import type { KubeClient, KubeObject, Logger } from '../../runtime/index.js';
+import {
+  applyAtStart,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+  type StartObjects,
+} from '../../runtime/index.js';
 
 /** Its own field manager: the objects are whole, and kubectl's copy is overwritten (force). */
 export const ADMISSION_FIELD_MANAGER = 'mce-maestro-operator-admission';
@@ -29,23 +35,18 @@ export async function whoAmI(client: KubeClient): Promise<string> {
  * Applies the policy and its binding. Never throws: without the policy the controller still
  * refuses images from other registries, so a failure is logged as an error and the operator runs.
  */
-export async function applyAdmissionPolicy(
+export function applyAdmissionPolicy(
   client: KubeClient,
   allowedRegistries: readonly string[],
   log: Logger,
 ): Promise<boolean> {
-  try {
-    const me = await whoAmI(client);
-    for (const obj of agentRolloutAdmissionObjects({ allowedRegistries, exemptUsers: [me] })) {
-      await client.apply(obj, { fieldManager: ADMISSION_FIELD_MANAGER, force: true });
-    }
-    log.info({ exemptUser: me, allowedRegistries }, 'AgentRollout admission policy applied');
-    return true;
-  } catch (err) {
-    log.error(
-      { err: (err as Error).message },
-      'could not apply the AgentRollout admission policy: rollouts are not checked against their authors’ permissions',
-    );
-    return false;
-  }
+  const spec: StartObjects = {
+    what: 'the AgentRollout admission policy',
+    fieldManager: ADMISSION_FIELD_MANAGER,
+    // The operator's own user is exempt: it creates the `maestro-transport` rollout itself.
+    build: async (c) => agentRolloutAdmissionObjects({ allowedRegistries, exemptUsers: [await whoAmI(c)] }),
+    context: { allowedRegistries },
+    withoutIt: 'rollouts are not checked against their authors’ permissions',
+  };
+  return applyAtStart(client, spec, log);
 }

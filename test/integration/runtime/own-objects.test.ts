@@ -209,7 +209,10 @@ describe("the operator's own NetworkPolicy (real API server)", () => {
     const line = logLines(path).find((l) =>
       String(l.msg).includes("could not apply the operator's NetworkPolicy"),
     );
-    expect(line).toMatchObject({ namespace: 'default', name: OPERATOR_NETWORK_POLICY_NAME });
+    expect(line).toMatchObject({
+      namespace: 'default',
+      objects: [`NetworkPolicy/${OPERATOR_NETWORK_POLICY_NAME}`],
+    });
     expect(String(line?.err)).toMatch(/forbidden/i);
   });
 });
