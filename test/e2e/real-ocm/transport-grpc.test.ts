@@ -17,6 +17,13 @@ import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration
 import { startRollouts, type RunningOperator } from './operator.js';
 
 const NS = 'fleet-ops';
+const CLUSTER_API = 'cluster.open-cluster-management.io/v1';
+const LEASE_SECONDS = 3;
+const SOAK = '90s';
+
+type Condition = { type: string; status: string; reason?: string; message?: string };
+const condition = (status: { conditions?: Condition[] } | undefined, type: string) =>
+  status?.conditions?.find((c) => c.type === type);
 
 const HUB_KUBECONFIG_SECRET = {
   apiVersion: 'v1',
@@ -78,17 +85,26 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
   // OCM v1.2.1's agent, re-deployed with the gRPC driver, still finds the client certificate it got
   // over CSR (in hub-kubeconfig-secret, and in its pod's emptyDir once it has synced it), counts
   // itself registered and exits looking for the gRPC config.yaml (docs/testing.md); its cluster
-  // turns Unknown until an admin removes that Secret and the agent's pod. Then it registers again,
-  // over gRPC, once the old pod's leader lease has expired (up to 2 min 43 s per replaced pod), and
-  // the rollout, which waits for healthy clusters, finishes. (Whether the rollout saw a cluster at
-  // the target before its agent restarted is a race: the test does not depend on it.)
+  // turns Unknown, and the rollout says which clusters wait for that step (ClustersNeedAction),
+  // until an admin removes that Secret and the agent's pod. Then it registers again, over gRPC,
+  // once the old pod's leader lease has expired (up to 2 min 43 s per replaced pod), and the
+  // rollout, which waits for healthy clusters, finishes.
   it('moves every cluster to gRPC registration and work delivery, through the gRPC server', async () => {
-    for (const spoke of world.spokes)
+    for (const spoke of world.spokes) {
       expect(agentArgs(spoke.name)).toContain('--workload-source-driver=kube');
+      // A short lease, so the hub notices a stopped agent within seconds (grace: five leases).
+      await world.hub.client.patch(
+        { apiVersion: CLUSTER_API, kind: 'ManagedCluster', name: spoke.name },
+        { spec: { leaseDurationSeconds: LEASE_SECONDS } },
+        'merge',
+      );
+    }
     await createRollout(world.hub.client, NS, 'to-grpc', {
       target: { transport: { type: 'grpc' } },
       placementRef: { name: 'all' },
-      rolloutStrategy: { type: 'All' },
+      // Longer than the lease grace: no cluster counts as done before its re-deployed agent had
+      // the time to stop renewing its lease.
+      rolloutStrategy: { type: 'All', all: { minSuccessTime: SOAK } },
     });
     // The klusterlet operator re-deploys each agent with the gRPC driver.
     await eventually(
@@ -103,6 +119,24 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
         timeout: 300_000,
         interval: 1_000,
         message: 'every agent re-deployed with the gRPC driver',
+        explain: () => describeWorld(world),
+      },
+    );
+    // The hub cannot take the step: the rollout names every cluster that waits for it, and the step.
+    await eventually(
+      async () => {
+        const needs = condition(await rolloutStatus(world.hub.client, NS, 'to-grpc'), 'ClustersNeedAction');
+        expect(needs).toMatchObject({ status: 'True', reason: 'AdminActionNeeded' });
+        expect(needs?.message).toContain(`${world.spokes.length} cluster(s) (`);
+        for (const spoke of world.spokes) expect(needs?.message).toContain(spoke.name);
+        expect(needs?.message).toContain(
+          `delete Secret ${AGENT_NAMESPACE}/${HUB_KUBECONFIG_SECRET.name} and then the klusterlet-agent pod`,
+        );
+      },
+      {
+        timeout: 180_000,
+        interval: 1_000,
+        message: 'ClustersNeedAction to name every cluster',
         explain: () => describeWorld(world),
       },
     );
@@ -134,6 +168,12 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
         explain: () => describeWorld(world),
       },
     );
+    // Registered over gRPC: nobody waits for an admin any more.
+    expect(
+      condition(await rolloutStatus(world.hub.client, NS, 'to-grpc'), 'ClustersNeedAction'),
+    ).toMatchObject({
+      status: 'False',
+    });
     // Each cluster's agent got its gRPC client certificate through a CSR of OCM's grpc signer,
     // approved for the bootstrap identity and signed by the registration controller.
     const csrs = await world.hub.client.list('certificates.k8s.io/v1', 'CertificateSigningRequest');
@@ -152,7 +192,7 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       async () => {
         for (const spoke of world.spokes) {
           const mc = await world.hub.client.get({
-            apiVersion: 'cluster.open-cluster-management.io/v1',
+            apiVersion: CLUSTER_API,
             kind: 'ManagedCluster',
             name: spoke.name,
           });
