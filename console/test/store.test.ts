@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actionResultSchema } from '../src/lib/contract';
+import { actionResultSchema, MAX_PAGE_SIZE } from '../src/lib/contract';
 import { ConsoleStore, regionName } from '../src/lib/store';
 import { REGIONS_STORAGE_KEY } from '../src/lib/storage';
 import { cluster, FakeRegion, fakeFetch, info, rollout, until } from './fake-region';
@@ -49,6 +49,10 @@ describe('ConsoleStore', () => {
       () => w!.status === 'Signed in' && n!.status === 'Unauthorized' && s!.status === 'Unreachable',
     );
     expect(w!.data.clusters.size).toBe(1200);
+    // In the largest pages the server gives: 1,200 clusters in two requests, not three.
+    expect(
+      west.requests.filter((r) => r.url.includes('/api/v1/clusters')).map((r) => new URL(r.url).search),
+    ).toEqual([`?limit=${MAX_PAGE_SIZE}`, `?limit=${MAX_PAGE_SIZE}&continue=${MAX_PAGE_SIZE}`]);
     expect(n!.data.clusters.size).toBe(0);
     expect(n!.token).toBeUndefined();
     expect(n!.error).toBe('token review: the token is not valid');

@@ -6,7 +6,14 @@
  * Mutable on purpose (30,000 rows are not copied per event); React reads it through
  * `useSyncExternalStore` on a version number bumped at most every NOTIFY_MS while events stream in.
  */
-import { changeEventSchema, infoSchema, PATHS, rolloutListSchema, type Info } from './contract';
+import {
+  changeEventSchema,
+  infoSchema,
+  MAX_PAGE_SIZE,
+  PATHS,
+  rolloutListSchema,
+  type Info,
+} from './contract';
 import { applyChange, emptyData, rebuild, type Overlay, emptyOverlay, type RegionData } from './changes';
 import {
   ApiFailure,
@@ -391,7 +398,9 @@ export class ConsoleStore {
         },
       };
       const [clusters, rollouts] = await Promise.all([
-        loadAllClusters(region.url, options),
+        // The largest pages the server gives: each page has its own URL (its continue token), so
+        // every cross-origin page costs a CORS preflight as well; fewer pages, fewer round trips.
+        loadAllClusters(region.url, { ...options, pageSize: MAX_PAGE_SIZE }),
         request(region.url, PATHS.rollouts, rolloutListSchema, options),
       ]);
       if (signal.aborted) return;
