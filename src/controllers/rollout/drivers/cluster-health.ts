@@ -37,6 +37,13 @@ export function transitionTime(c: OcmCondition | undefined): number {
   return Number.isFinite(t) ? t : 0;
 }
 
+/** Since when the cluster has not been healthy (the Available condition's last transition), if it is not. */
+export function unhealthySince(mc: ManagedCluster | undefined): number | null {
+  const available = findOcmCondition(mc?.status?.conditions, MANAGED_CLUSTER_AVAILABLE);
+  if (!mc || !available) return 0;
+  return available.status === 'True' ? null : transitionTime(available);
+}
+
 /** The later of two optional times. */
 export function later(a: number | null, b: number | null): number | null {
   if (a === null) return b;

@@ -21,7 +21,7 @@ import type { TlsKeyPair } from '../../maestro/render/index.js';
 import type { ConsumerClient } from '../maestro-consumers.js';
 import type { Composition, ConfigTransport } from '../derived-config.js';
 import { revisionOf } from '../revision.js';
-import { clusterHealth, klusterletSkipReason, later } from './cluster-health.js';
+import { clusterHealth, klusterletSkipReason, later, unhealthySince } from './cluster-health.js';
 import {
   compositionNow,
   ensureDerivedConfigs,
@@ -71,6 +71,28 @@ export function notRegisteredOverGrpc(lastRegistration: number | null, startedAt
   // CSR creation times are whole seconds.
   if (lastRegistration !== null && lastRegistration >= Math.floor(startedAt / 1000) * 1000) return null;
   return `not registered over gRPC since ${new Date(startedAt).toISOString()}: ${GRPC_REREGISTRATION_STEP}`;
+}
+
+/**
+ * Whether a cluster whose klusterlet the import controller re-rendered with the gRPC driver waits
+ * for the admin step, and why (null when it does not): it is not healthy and its agent has not
+ * registered over gRPC since the switch. The agent's own report that it applied the re-render (the
+ * klusterlet work Applied and Available) is not needed once the cluster went down after the switch:
+ * the agent that applies the Klusterlet is the one the klusterlet operator then replaces, and it can
+ * be stopped before it reports (seen in CI: one of three clusters never reported, so was never named).
+ */
+export function awaitsGrpcStep(s: {
+  /** The klusterlet work Applied and Available at its re-rendered generation. */
+  applied: boolean;
+  /** Since when the cluster is not healthy; null while it is. */
+  unhealthySince: number | null;
+  startedAt: number;
+  lastRegistration: number | null;
+}): string | null {
+  if (s.unhealthySince === null) return null;
+  // Condition times are whole seconds.
+  if (!s.applied && s.unhealthySince < Math.floor(s.startedAt / 1000) * 1000) return null;
+  return notRegisteredOverGrpc(s.lastRegistration, s.startedAt);
 }
 
 const asPart = (value: string): ConfigTransport | null =>
@@ -140,12 +162,18 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
         const authType = observer ? feedbackValues(observer).get('authType') : undefined;
         const driverMatches = authType === undefined || expectedAuthType(value).includes(authType);
         atTarget = klusterlet.current && rerendered && driverMatches && agentWork === undefined;
-        if (value === 'grpc' && klusterlet.current && rerendered && driverMatches && !health.healthy) {
-          const stuck = notRegisteredOverGrpc(ctx.world.lastGrpcRegistration(cluster), state.startedAt);
-          if (stuck) {
-            message = stuck;
-            needsAction = GRPC_REREGISTRATION_STEP;
-          }
+        const stuck =
+          value === 'grpc' && rerendered && driverMatches
+            ? awaitsGrpcStep({
+                applied: klusterlet.current,
+                unhealthySince: unhealthySince(mc),
+                startedAt: state.startedAt,
+                lastRegistration: ctx.world.lastGrpcRegistration(cluster),
+              })
+            : null;
+        if (stuck) {
+          message = stuck;
+          needsAction = GRPC_REREGISTRATION_STEP;
         }
       }
       const since = tracker.since(

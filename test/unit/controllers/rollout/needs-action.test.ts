@@ -1,6 +1,8 @@
 /** The ClustersNeedAction condition: which started clusters wait for an admin, and for what. */
 import { describe, expect, it } from '@jest/globals';
+import { unhealthySince } from '../../../../src/controllers/rollout/drivers/cluster-health.js';
 import {
+  awaitsGrpcStep,
   GRPC_REREGISTRATION_STEP,
   notRegisteredOverGrpc,
 } from '../../../../src/controllers/rollout/drivers/transport.js';
@@ -45,5 +47,49 @@ describe('notRegisteredOverGrpc', () => {
       expect(notRegisteredOverGrpc(last, switchedAt)).toBe(
         `not registered over gRPC since 2026-12-05T10:00:00.700Z: ${GRPC_REREGISTRATION_STEP}`,
       );
+  });
+});
+
+describe('awaitsGrpcStep', () => {
+  const startedAt = Date.parse('2026-12-05T10:00:00.700Z');
+  const downAt = Date.parse('2026-12-05T10:00:20Z');
+  const before = Date.parse('2026-12-05T09:00:00Z');
+  const waits = `not registered over gRPC since 2026-12-05T10:00:00.700Z: ${GRPC_REREGISTRATION_STEP}`;
+
+  it('names the step for a cluster down and not registered over gRPC, whether or not its agent reported the re-render', () => {
+    for (const applied of [true, false])
+      expect(awaitsGrpcStep({ applied, unhealthySince: downAt, startedAt, lastRegistration: null })).toBe(waits);
+  });
+
+  it('does not, while the cluster is healthy or once it registered over gRPC', () => {
+    expect(awaitsGrpcStep({ applied: true, unhealthySince: null, startedAt, lastRegistration: null })).toBeNull();
+    expect(
+      awaitsGrpcStep({ applied: true, unhealthySince: downAt, startedAt, lastRegistration: downAt + 5_000 }),
+    ).toBeNull();
+  });
+
+  it('without the report, only for a cluster that went down after the switch began', () => {
+    expect(awaitsGrpcStep({ applied: false, unhealthySince: before, startedAt, lastRegistration: null })).toBeNull();
+    expect(awaitsGrpcStep({ applied: true, unhealthySince: before, startedAt, lastRegistration: null })).toBe(waits);
+  });
+});
+
+describe('unhealthySince', () => {
+  const mc = (status: string, lastTransitionTime: string) =>
+    ({
+      apiVersion: 'cluster.open-cluster-management.io/v1',
+      kind: 'ManagedCluster',
+      metadata: { name: 'c1' },
+      status: { conditions: [{ type: 'ManagedClusterConditionAvailable', status, lastTransitionTime }] },
+    }) as never;
+
+  it("is the Available condition's last transition while it is not True, null while it is", () => {
+    expect(unhealthySince(mc('Unknown', '2026-12-05T10:00:20Z'))).toBe(Date.parse('2026-12-05T10:00:20Z'));
+    expect(unhealthySince(mc('False', '2026-12-05T10:00:21Z'))).toBe(Date.parse('2026-12-05T10:00:21Z'));
+    expect(unhealthySince(mc('True', '2026-12-05T10:00:22Z'))).toBeNull();
+  });
+
+  it('is "long ago" for a cluster without the condition, or without its ManagedCluster', () => {
+    expect(unhealthySince(undefined)).toBe(0);
   });
 });
