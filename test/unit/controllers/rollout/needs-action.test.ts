@@ -58,19 +58,27 @@ describe('awaitsGrpcStep', () => {
 
   it('names the step for a cluster down and not registered over gRPC, whether or not its agent reported the re-render', () => {
     for (const applied of [true, false])
-      expect(awaitsGrpcStep({ applied, unhealthySince: downAt, startedAt, lastRegistration: null })).toBe(waits);
+      expect(awaitsGrpcStep({ applied, unhealthySince: downAt, startedAt, lastRegistration: null })).toBe(
+        waits,
+      );
   });
 
   it('does not, while the cluster is healthy or once it registered over gRPC', () => {
-    expect(awaitsGrpcStep({ applied: true, unhealthySince: null, startedAt, lastRegistration: null })).toBeNull();
+    expect(
+      awaitsGrpcStep({ applied: true, unhealthySince: null, startedAt, lastRegistration: null }),
+    ).toBeNull();
     expect(
       awaitsGrpcStep({ applied: true, unhealthySince: downAt, startedAt, lastRegistration: downAt + 5_000 }),
     ).toBeNull();
   });
 
   it('without the report, only for a cluster that went down after the switch began', () => {
-    expect(awaitsGrpcStep({ applied: false, unhealthySince: before, startedAt, lastRegistration: null })).toBeNull();
-    expect(awaitsGrpcStep({ applied: true, unhealthySince: before, startedAt, lastRegistration: null })).toBe(waits);
+    expect(
+      awaitsGrpcStep({ applied: false, unhealthySince: before, startedAt, lastRegistration: null }),
+    ).toBeNull();
+    expect(awaitsGrpcStep({ applied: true, unhealthySince: before, startedAt, lastRegistration: null })).toBe(
+      waits,
+    );
   });
 });
 
