@@ -18,16 +18,19 @@ export interface ClusterHealth {
   reachable: boolean;
   /** Since when it has been healthy (the condition's last transition), if healthy. */
   healthySince: number | null;
+  /** Since when it has not been healthy (the condition's last transition; 0 without one), if not. */
+  unhealthySince: number | null;
 }
 
 export function clusterHealth(mc: ManagedCluster | undefined): ClusterHealth {
   const available = findOcmCondition(mc?.status?.conditions, MANAGED_CLUSTER_AVAILABLE);
-  if (!mc || !available) return { healthy: false, reachable: false, healthySince: null };
+  if (!mc || !available) return { healthy: false, reachable: false, healthySince: null, unhealthySince: 0 };
   const healthy = available.status === 'True';
   return {
     healthy,
     reachable: available.status !== 'Unknown',
     healthySince: healthy ? transitionTime(available) : null,
+    unhealthySince: healthy ? null : transitionTime(available),
   };
 }
 
@@ -35,13 +38,6 @@ export function clusterHealth(mc: ManagedCluster | undefined): ClusterHealth {
 export function transitionTime(c: OcmCondition | undefined): number {
   const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
   return Number.isFinite(t) ? t : 0;
-}
-
-/** Since when the cluster has not been healthy (the Available condition's last transition), if it is not. */
-export function unhealthySince(mc: ManagedCluster | undefined): number | null {
-  const available = findOcmCondition(mc?.status?.conditions, MANAGED_CLUSTER_AVAILABLE);
-  if (!mc || !available) return 0;
-  return available.status === 'True' ? null : transitionTime(available);
 }
 
 /** The later of two optional times. */

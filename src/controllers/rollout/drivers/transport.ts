@@ -21,7 +21,7 @@ import type { TlsKeyPair } from '../../maestro/render/index.js';
 import type { ConsumerClient } from '../maestro-consumers.js';
 import type { Composition, ConfigTransport } from '../derived-config.js';
 import { revisionOf } from '../revision.js';
-import { clusterHealth, klusterletSkipReason, later, unhealthySince } from './cluster-health.js';
+import { clusterHealth, klusterletSkipReason, later } from './cluster-health.js';
 import {
   compositionNow,
   ensureDerivedConfigs,
@@ -62,14 +62,16 @@ export const GRPC_REREGISTRATION_STEP =
   `delete Secret ${HUB_KUBECONFIG_SECRET} and then the klusterlet-agent pod on the cluster ` +
   '(its agent, re-deployed with the gRPC driver, has not registered over gRPC: OCM v1.2.1 keeps its CSR-era credential)';
 
+/** CSR creation and condition transition times are whole seconds: compare with a start at that grain. */
+const wholeSecond = (t: number) => Math.floor(t / 1000) * 1000;
+
 /**
  * Why a cluster whose klusterlet was re-rendered with the gRPC driver is not available: its agent
  * has not had a gRPC client certificate signed since the switch began (`startedAt`). Null when one
  * was (the agent is on its way).
  */
 export function notRegisteredOverGrpc(lastRegistration: number | null, startedAt: number): string | null {
-  // CSR creation times are whole seconds.
-  if (lastRegistration !== null && lastRegistration >= Math.floor(startedAt / 1000) * 1000) return null;
+  if (lastRegistration !== null && lastRegistration >= wholeSecond(startedAt)) return null;
   return `not registered over gRPC since ${new Date(startedAt).toISOString()}: ${GRPC_REREGISTRATION_STEP}`;
 }
 
@@ -90,8 +92,7 @@ export function awaitsGrpcStep(s: {
   lastRegistration: number | null;
 }): string | null {
   if (s.unhealthySince === null) return null;
-  // Condition times are whole seconds.
-  if (!s.applied && s.unhealthySince < Math.floor(s.startedAt / 1000) * 1000) return null;
+  if (!s.applied && s.unhealthySince < wholeSecond(s.startedAt)) return null;
   return notRegisteredOverGrpc(s.lastRegistration, s.startedAt);
 }
 
@@ -166,7 +167,7 @@ export function transportDriver(input: TransportDriverInput): TargetDriver {
           value === 'grpc' && rerendered && driverMatches
             ? awaitsGrpcStep({
                 applied: klusterlet.current,
-                unhealthySince: unhealthySince(mc),
+                unhealthySince: health.unhealthySince,
                 startedAt: state.startedAt,
                 lastRegistration: ctx.world.lastGrpcRegistration(cluster),
               })

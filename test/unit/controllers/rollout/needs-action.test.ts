@@ -1,6 +1,6 @@
 /** The ClustersNeedAction condition: which started clusters wait for an admin, and for what. */
 import { describe, expect, it } from '@jest/globals';
-import { unhealthySince } from '../../../../src/controllers/rollout/drivers/cluster-health.js';
+import { clusterHealth } from '../../../../src/controllers/rollout/drivers/cluster-health.js';
 import {
   awaitsGrpcStep,
   GRPC_REREGISTRATION_STEP,
@@ -82,7 +82,7 @@ describe('awaitsGrpcStep', () => {
   });
 });
 
-describe('unhealthySince', () => {
+describe('clusterHealth(…).unhealthySince', () => {
   const mc = (status: string, lastTransitionTime: string) =>
     ({
       apiVersion: 'cluster.open-cluster-management.io/v1',
@@ -92,12 +92,16 @@ describe('unhealthySince', () => {
     }) as never;
 
   it("is the Available condition's last transition while it is not True, null while it is", () => {
-    expect(unhealthySince(mc('Unknown', '2026-12-05T10:00:20Z'))).toBe(Date.parse('2026-12-05T10:00:20Z'));
-    expect(unhealthySince(mc('False', '2026-12-05T10:00:21Z'))).toBe(Date.parse('2026-12-05T10:00:21Z'));
-    expect(unhealthySince(mc('True', '2026-12-05T10:00:22Z'))).toBeNull();
+    expect(clusterHealth(mc('Unknown', '2026-12-05T10:00:20Z')).unhealthySince).toBe(
+      Date.parse('2026-12-05T10:00:20Z'),
+    );
+    expect(clusterHealth(mc('False', '2026-12-05T10:00:21Z')).unhealthySince).toBe(
+      Date.parse('2026-12-05T10:00:21Z'),
+    );
+    expect(clusterHealth(mc('True', '2026-12-05T10:00:22Z')).unhealthySince).toBeNull();
   });
 
   it('is "long ago" for a cluster without the condition, or without its ManagedCluster', () => {
-    expect(unhealthySince(undefined)).toBe(0);
+    expect(clusterHealth(undefined).unhealthySince).toBe(0);
   });
 });
