@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../src/runtime/index.js';
-import { AGENT_NAMESPACE } from './spoke.js';
-import type { RealWorld } from './world.js';
+import type { OcmHub } from './hub.js';
+import { AGENT_NAMESPACE, type OcmSpoke } from './spoke.js';
 
 interface Condition {
   type: string;
@@ -35,7 +35,10 @@ const conditionsOf = (o: KubeObject | undefined) =>
     .join(' ');
 
 /** A multi-line report of the world's state (never throws: it runs when something already failed). */
-export async function describeWorld(world: RealWorld): Promise<string> {
+export async function describeWorld(world: {
+  readonly hub: OcmHub;
+  readonly spokes: readonly OcmSpoke[];
+}): Promise<string> {
   const out: string[] = [`--- real OCM world at ${new Date().toISOString()} ---`];
   const hub = world.hub.client;
   const csrs = await hub.list('certificates.k8s.io/v1', 'CertificateSigningRequest').catch(() => undefined);

@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../eventually.js';
 import { startImportController } from '../fleet/import-only.js';
+import { describeWorld } from './diagnostics.js';
 import { startOcmHub, type OcmHub, type OcmHubOptions } from './hub.js';
 import { startOcmSpoke, type OcmSpoke, type OcmSpokeOptions } from './spoke.js';
 
@@ -80,7 +81,12 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
         }
         return true;
       },
-      { timeout: 90_000, interval: 500, message: 'every managed cluster to join and turn Available' },
+      {
+        timeout: 90_000,
+        interval: 500,
+        message: 'every managed cluster to join and turn Available',
+        explain: () => describeWorld(world),
+      },
     );
   } catch (err) {
     await world.stop();
