@@ -69,14 +69,25 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
     for (const r of started) if (r.status === 'fulfilled') spokes.push(r.value);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    const joinStarted = Date.now();
     await eventually(
       async () => {
         for (const n of names) {
-          const mc = await hub.client.get({
+          const ref = {
             apiVersion: 'cluster.open-cluster-management.io/v1',
             kind: 'ManagedCluster',
             name: n,
-          });
+          };
+          const mc = await hub.client.get(ref);
+          // The registration controller's auto-approval left a registered cluster unaccepted in
+          // CI (its agent forbidden, its ManagedCluster without conditions); after 30 s the
+          // harness accepts it as an admin would (`clusteradm accept`), and says so.
+          const accepted = (mc as { spec?: { hubAcceptsClient?: boolean } } | undefined)?.spec
+            ?.hubAcceptsClient;
+          if (mc && accepted !== true && Date.now() - joinStarted > 30_000) {
+            console.warn(`${n}: not accepted by auto-approval after 30 s; accepting it as an admin would`);
+            await hub.client.patch(ref, { spec: { hubAcceptsClient: true } }, 'merge');
+          }
           if (!isAvailable(mc)) throw new Error(`${n} is not Available yet`);
         }
         return true;
