@@ -168,12 +168,21 @@ subjects:
 
     // The operator applies the policy with nothing but its generated, name-restricted RBAC.
     expect(await applyAdmissionPolicy(operator, DEFAULT_ALLOWED_IMAGE_REGISTRIES, silentLogger)).toBe(true);
-    // The API server loads a new policy asynchronously: wait until it refuses.
+    // The API server loads each new policy, and the Placements the cluster-set policy reads as
+    // parameters, asynchronously: wait until both refuse (CI once saw the cluster-set policy
+    // allow the first rollout after the other was already in force).
     let probe = 0;
     await eventually(
       async () =>
         expect(await tryCreate(author, rollout(`probe-${probe++}`, addOnTarget))).not.toBe('allowed'),
-      { timeout: 30_000, message: 'the policy is in force' },
+      { timeout: 30_000, message: 'the permissions policy is in force' },
+    );
+    await eventually(
+      async () =>
+        expect(await tryCreate(addOnAdmin, rollout(`probe-${probe++}`, addOnTarget))).toContain(
+          'needs create on managedclustersets/bind',
+        ),
+      { timeout: 30_000, message: 'the cluster-set policy is in force' },
     );
   }, 300_000);
 
