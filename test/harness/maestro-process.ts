@@ -42,12 +42,14 @@ import {
   mkdtempSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Volume } from '@kubernetes/client-node';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -219,6 +221,24 @@ function decodedData(obj: PlainObject): Record<string, Buffer> {
 /** Where each file of a materialized volume came from, for documenting value rewrites. */
 type FileOrigins = Map<string, string>;
 
+/** What a volume file holds when written: its Secret or ConfigMap value, possibly rewritten. */
+export type FileContent = (file: string, value: Buffer) => Buffer;
+
+/**
+ * Writes `file` as the kubelet's atomic writer does: a reader sees the old content or the new,
+ * never a truncated file (a klusterlet agent that read its bootstrap kubeconfig empty panicked,
+ * and its successor then waited minutes for the leader lease the dead one still held). An
+ * unchanged file is left alone.
+ */
+export function writeFileAtomically(file: string, content: Buffer | string, mode = 0o644): void {
+  const next = typeof content === 'string' ? Buffer.from(content) : content;
+  if (existsSync(file) && (statSync(file).mode & 0o777) === mode && readFileSync(file).equals(next)) return;
+  const tmp = join(dirname(file), `..${basename(file)}.tmp`);
+  writeFileSync(tmp, next, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
 /**
  * Materializes the pod's volumes under `<dir>/volumes/<name>` and links each container's mount
  * paths under `<dir>/containers/<container>/`. Throws for a missing non-optional Secret/ConfigMap
@@ -229,6 +249,7 @@ export function materializeVolumes(
   objects: PlainObject[],
   namespace: string,
   dir: string,
+  content: FileContent = (_file, value) => value,
 ): { mounts: (container: string) => Record<string, string>; origins: FileOrigins } {
   const origins: FileOrigins = new Map();
   const volumeDirs = new Map<string, string>();
@@ -236,7 +257,7 @@ export function materializeVolumes(
     const vdir = join(dir, 'volumes', volume.name);
     mkdirSync(vdir, { recursive: true });
     volumeDirs.set(volume.name, vdir);
-    writeVolume(volume, objects, namespace, vdir, origins);
+    writeVolume(volume, objects, namespace, vdir, origins, content);
   }
   const all = [...(spec.initContainers ?? []), ...spec.containers];
   const byContainer = new Map<string, Record<string, string>>();
@@ -270,6 +291,7 @@ function writeVolume(
   namespace: string,
   vdir: string,
   origins: FileOrigins,
+  content: FileContent,
 ): void {
   if (volume.emptyDir) return;
   const source = volume.secret
@@ -308,8 +330,7 @@ function writeVolume(
   for (const e of entries) {
     const file = join(vdir, e.path);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, e.value);
-    chmodSync(file, e.mode ?? 0o644);
+    writeFileAtomically(file, content(file, e.value), e.mode ?? 0o644);
     origins.set(file, `${source.kind} ${source.name} key ${e.key}`);
   }
 }

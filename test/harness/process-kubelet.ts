@@ -53,6 +53,7 @@ import {
   resolveEnv,
   rewriteMountPath,
   withHosts,
+  writeFileAtomically,
   type PlainObject,
 } from './maestro-process.js';
 import { freePort } from './ports.js';
@@ -330,10 +331,14 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     const spec = d.spec?.template?.spec;
     if (!spec || pod.stopped) return;
     const namespace = d.metadata.namespace ?? 'default';
-    // Writing the files again is what a kubelet's atomic writer does on every change.
+    // As the kubelet's atomic writer: a changed file is replaced whole, already carrying the local
+    // mount paths (the program never reads a half-written file, nor one naming in-pod paths).
     const objects = await podObjects(client, namespace);
-    materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir);
-    rewriteFileMountPaths(spec, pod.dir, pod.mounts);
+    materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir, (_file, value) => {
+      const text = value.toString('utf8');
+      const next = withLocalMountPaths(text, pod.mounts).text;
+      return next === text ? value : Buffer.from(next);
+    });
   };
 
   informer.addHandler({
@@ -402,19 +407,31 @@ function rewriteFileMountPaths(
   for (const file of files) {
     if (!statSync(file).isFile()) continue;
     const text = readFileSync(file, 'utf8');
-    let next = text;
-    for (const [mountPath, local] of Object.entries(mounts)) {
-      if (!next.includes(`${mountPath}/`)) continue;
-      next = next.split(`${mountPath}/`).join(`${local}/`);
+    const next = withLocalMountPaths(text, mounts);
+    for (const mountPath of next.rewritten)
       rewrites.push({
         reason: 'file-mount-path',
         from: `${relative(root, file)}: ${mountPath}/`,
-        to: `${local}/`,
+        to: `${mounts[mountPath] ?? ''}/`,
       });
-    }
-    if (next !== text) writeFileSync(file, next);
+    if (next.text !== text) writeFileAtomically(file, next.text, statSync(file).mode & 0o777);
   }
   return rewrites;
+}
+
+/** `text` with each mount path it names (`<mountPath>/…`) replaced by its local directory. */
+function withLocalMountPaths(
+  text: string,
+  mounts: Record<string, string>,
+): { text: string; rewritten: string[] } {
+  let next = text;
+  const rewritten: string[] = [];
+  for (const [mountPath, local] of Object.entries(mounts)) {
+    if (!next.includes(`${mountPath}/`)) continue;
+    next = next.split(`${mountPath}/`).join(`${local}/`);
+    rewritten.push(mountPath);
+  }
+  return { text: next, rewritten };
 }
 
 const helpTexts = new Map<string, Promise<string>>();
