@@ -14,7 +14,7 @@ import { eventually, sleep } from '../../harness/eventually.js';
 import { startFleet, UNREACHABLE_TAINT, type Fleet } from '../../harness/fleet/index.js';
 import { bindToDefaultSet, hubImagesOf, templateAddOn } from '../../harness/ocm/fixtures.js';
 import { startOcmHub, type OcmHub } from '../../harness/ocm/hub.js';
-import { isAvailable } from '../../harness/ocm/world.js';
+import { isAvailable } from '../../harness/ocm/managed-cluster.js';
 import { createPlacement } from '../../integration/rollout/helpers.js';
 import { addOnInstallStrategy, addOnConfigApplied } from './addon-strategy.js';
 

@@ -12,7 +12,8 @@ import { eventually } from '../../harness/eventually.js';
 import { configMapData, configMapWork, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { describeWorld } from '../../harness/ocm/diagnostics.js';
 import { AGENT_NAMESPACE, type OcmSpoke } from '../../harness/ocm/spoke.js';
-import { isAvailable, startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
+import { isAvailable } from '../../harness/ocm/managed-cluster.js';
+import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration/rollout/helpers.js';
 import { startRollouts, type RunningOperator } from './operator.js';
 

@@ -2,10 +2,10 @@
  * The real world of the end-to-end tests and the demo: a real OCM hub (hub.ts) and N real managed
  * clusters (spoke.ts), each joined, accepted and Available before this returns.
  */
-import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../eventually.js';
 import { startImportController } from '../fleet/import-only.js';
 import { describeWorld } from './diagnostics.js';
+import { isAccepted, isAvailable, managedClusterRef } from './managed-cluster.js';
 import { startOcmHub, type OcmHub, type OcmHubOptions } from './hub.js';
 import { startOcmSpoke, type OcmSpoke, type OcmSpokeOptions } from './spoke.js';
 
@@ -19,21 +19,6 @@ export interface RealWorld {
 export interface RealWorldOptions extends OcmHubOptions, OcmSpokeOptions {
   /** Managed cluster names (default: cluster1, cluster2, cluster3). */
   spokes?: string[];
-}
-
-interface Condition {
-  type: string;
-  status: string;
-}
-
-/** True when the ManagedCluster is accepted, joined and Available, as the real hub reports it. */
-export function isAvailable(mc: KubeObject | undefined): boolean {
-  const spec = (mc as { spec?: { hubAcceptsClient?: boolean } } | undefined)?.spec;
-  const conditions = (mc as { status?: { conditions?: Condition[] } } | undefined)?.status?.conditions ?? [];
-  const is = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
-  return (
-    spec?.hubAcceptsClient === true && is('ManagedClusterJoined') && is('ManagedClusterConditionAvailable')
-  );
 }
 
 /** Starts the hub, then the spokes in parallel, and waits until every cluster is Available. */
@@ -73,18 +58,12 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
     await eventually(
       async () => {
         for (const n of names) {
-          const ref = {
-            apiVersion: 'cluster.open-cluster-management.io/v1',
-            kind: 'ManagedCluster',
-            name: n,
-          };
+          const ref = managedClusterRef(n);
           const mc = await hub.client.get(ref);
           // The registration controller's auto-approval left a registered cluster unaccepted in
           // CI (its agent forbidden, its ManagedCluster without conditions); after 30 s the
           // harness accepts it as an admin would (`clusteradm accept`), and says so.
-          const accepted = (mc as { spec?: { hubAcceptsClient?: boolean } } | undefined)?.spec
-            ?.hubAcceptsClient;
-          if (mc && accepted !== true && Date.now() - joinStarted > 30_000) {
+          if (mc && !isAccepted(mc) && Date.now() - joinStarted > 30_000) {
             console.warn(`${n}: not accepted by auto-approval after 30 s; accepting it as an admin would`);
             await hub.client.patch(ref, { spec: { hubAcceptsClient: true } }, 'merge');
           }
