@@ -222,7 +222,7 @@ function decodedData(obj: PlainObject): Record<string, Buffer> {
 type FileOrigins = Map<string, string>;
 
 /** What a volume file holds when written: its Secret or ConfigMap value, possibly rewritten. */
-export type FileContent = (file: string, value: Buffer) => Buffer;
+export type FileContent = (value: Buffer) => Buffer;
 
 /**
  * Writes `file` as the kubelet's atomic writer does: a reader sees the old content or the new,
@@ -249,7 +249,7 @@ export function materializeVolumes(
   objects: PlainObject[],
   namespace: string,
   dir: string,
-  content: FileContent = (_file, value) => value,
+  content: FileContent = (value) => value,
 ): { mounts: (container: string) => Record<string, string>; origins: FileOrigins } {
   const origins: FileOrigins = new Map();
   const volumeDirs = new Map<string, string>();
@@ -330,7 +330,7 @@ function writeVolume(
   for (const e of entries) {
     const file = join(vdir, e.path);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileAtomically(file, content(file, e.value), e.mode ?? 0o644);
+    writeFileAtomically(file, content(e.value), e.mode ?? 0o644);
     origins.set(file, `${source.kind} ${source.name} key ${e.key}`);
   }
 }

@@ -334,7 +334,7 @@ export async function startProcessKubelet(opts: ProcessKubeletOptions): Promise<
     // As the kubelet's atomic writer: a changed file is replaced whole, already carrying the local
     // mount paths (the program never reads a half-written file, nor one naming in-pod paths).
     const objects = await podObjects(client, namespace);
-    materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir, (_file, value) => {
+    materializeVolumes({ ...spec, containers: [] }, objects, namespace, pod.dir, (value) => {
       const text = value.toString('utf8');
       const next = withLocalMountPaths(text, pod.mounts).text;
       return next === text ? value : Buffer.from(next);

@@ -63,7 +63,7 @@ describe('volume files of the process kubelet', () => {
       containers: [{ name: 'agent', volumeMounts: [{ name: 'bootstrap', mountPath: '/spoke/bootstrap' }] }],
       volumes: [{ name: 'bootstrap', secret: { secretName: 'bootstrap' } }],
     };
-    materializeVolumes(spec, [secret], 'agent', dir, (_file, value) =>
+    materializeVolumes(spec, [secret], 'agent', dir, (value) =>
       Buffer.from(value.toString().replace('/spoke/bootstrap/', '/local/')),
     );
     expect(readFileSync(join(dir, 'volumes/bootstrap/kubeconfig'), 'utf8')).toBe(
