@@ -13,6 +13,7 @@ import {
   PageToggleButton,
   Content,
 } from '@patternfly/react-core';
+import { memo } from 'react';
 import { useRoute, useStore } from './hooks';
 import { regionName } from './lib/store';
 import { ClusterDetailPage } from './pages/ClusterDetailPage';
@@ -32,13 +33,24 @@ const NAV = [
 
 export function App() {
   const route = useRoute();
-  const { store } = useStore();
-  const geographies = [
-    ...new Set(store.regions.map((r) => r.info?.geography).filter((g): g is string => !!g)),
-  ];
   const current = route.page === 'cluster' ? 'clusters' : route.page;
+  // The shell doesn't read the store: a store change re-renders the page shown, not the masthead's
+  // frame or the nav (PatternFly's NavList reads the computed style on every update, which forces
+  // a style recalculation of the whole table while pages of clusters stream in).
+  return (
+    <Page masthead={<ConsoleMasthead />} sidebar={<ConsoleSidebar current={current} />} isManagedSidebar>
+      {route.page === 'regions' && <RegionsPage />}
+      {route.page === 'clusters' && <ClustersPage />}
+      {route.page === 'cluster' && <ClusterDetailPage region={route.region} name={route.name} />}
+      {route.page === 'rollouts' && <RolloutsPage />}
+      {route.page === 'provision' && <ProvisionPage />}
+      {route.page === 'downloads' && <DownloadsPage />}
+    </Page>
+  );
+}
 
-  const masthead = (
+const ConsoleMasthead = memo(function ConsoleMasthead() {
+  return (
     <Masthead>
       <MastheadMain>
         <MastheadToggle>
@@ -49,15 +61,29 @@ export function App() {
         </MastheadBrand>
       </MastheadMain>
       <MastheadContent>
-        <Content component="small">
-          {store.regions.length === 0
-            ? 'No regions yet'
-            : `${store.regions.length} region(s)${geographies.length ? ` in ${geographies.join(', ')}` : ''}: ${store.regions.map((r) => regionName(r)).join(', ')}`}
-        </Content>
+        <RegionsSummary />
       </MastheadContent>
     </Masthead>
   );
-  const sidebar = (
+});
+
+/** The masthead's line about the regions: the one part of the shell that follows the store. */
+function RegionsSummary() {
+  const { store } = useStore();
+  const geographies = [
+    ...new Set(store.regions.map((r) => r.info?.geography).filter((g): g is string => !!g)),
+  ];
+  return (
+    <Content component="small">
+      {store.regions.length === 0
+        ? 'No regions yet'
+        : `${store.regions.length} region(s)${geographies.length ? ` in ${geographies.join(', ')}` : ''}: ${store.regions.map((r) => regionName(r)).join(', ')}`}
+    </Content>
+  );
+}
+
+const ConsoleSidebar = memo(function ConsoleSidebar({ current }: { current: string }) {
+  return (
     <PageSidebar>
       <PageSidebarBody>
         <Nav aria-label="Console">
@@ -78,15 +104,4 @@ export function App() {
       </PageSidebarBody>
     </PageSidebar>
   );
-
-  return (
-    <Page masthead={masthead} sidebar={sidebar} isManagedSidebar>
-      {route.page === 'regions' && <RegionsPage />}
-      {route.page === 'clusters' && <ClustersPage />}
-      {route.page === 'cluster' && <ClusterDetailPage region={route.region} name={route.name} />}
-      {route.page === 'rollouts' && <RolloutsPage />}
-      {route.page === 'provision' && <ProvisionPage />}
-      {route.page === 'downloads' && <DownloadsPage />}
-    </Page>
-  );
-}
+});

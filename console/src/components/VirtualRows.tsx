@@ -3,14 +3,21 @@
  * standing in for the rest, so 30,000 rows scroll like 30. Rows have a fixed height.
  */
 import { Table, Tbody, Td, Thead, Tr } from '@patternfly/react-table';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { visibleWindow } from '../lib/merge';
 
 export const ROW_HEIGHT = 40;
 /** Used until a size is measured (and in jsdom, which measures nothing). */
 const DEFAULT_VIEWPORT = 600;
 
-export function VirtualTable<T>({
+/**
+ * Memo: a page that re-renders for something else (a progress note while pages load) leaves the
+ * table alone when its rows, header and row renderer are the same objects; PatternFly's table
+ * re-renders every header cell through its context otherwise.
+ */
+export const VirtualTable = memo(VirtualTableImpl) as typeof VirtualTableImpl;
+
+function VirtualTableImpl<T>({
   rows,
   header,
   columns,

@@ -1,6 +1,6 @@
 import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
 import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ShownValue } from '../components/ShownValue';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
 import { SelectField } from '../components/SelectField';
@@ -49,28 +49,26 @@ const COLUMNS: { key: SortKey | undefined; title: string }[] = [
 const STATUS_COLOR = { Available: 'green', Unavailable: 'red', Unknown: 'grey' } as const;
 
 export function ClustersPage() {
-  const { store, version } = useStore();
-  const [filters, setFiltersState] = useState<ClusterFilters>(rememberedFilters);
-  const [sort, setSortState] = useState(rememberedSort);
-  const setFilters = (next: Partial<ClusterFilters>) => {
-    rememberedFilters = { ...filters, ...next };
-    setFiltersState(rememberedFilters);
-  };
-  /** The props of one filter's field: its id (`filter-<key>`, the tests' handle), value and setter. */
-  const filter = <K extends keyof ClusterFilters>(key: K) => ({
-    id: `filter-${key}`,
-    value: filters[key],
-    onChange: (v: ClusterFilters[K]) => setFilters({ [key]: v }),
-  });
-  const setSort = (next: typeof sort) => {
-    rememberedSort = next;
-    setSortState(next);
-  };
+  const { store } = useStore();
+  const [filters, setFilters] = useState<ClusterFilters>(rememberedFilters);
+  const [sort, setSort] = useState(rememberedSort);
+  useEffect(() => {
+    rememberedFilters = filters;
+    rememberedSort = sort;
+  }, [filters, sort]);
+  // Stable, so the filter bar (memo) re-renders only when a filter or its choices change.
+  const setFilter = useCallback(
+    (next: Partial<ClusterFilters>) => setFilters((prev) => ({ ...prev, ...next })),
+    [],
+  );
 
   const regionNames = store.regions.map((r) => regionName(r));
   // Recomputed when the store changes (throttled), not per render. Each region's sorted rows are
   // cached by its revision, and merging sorted runs is linear.
   const cache = useRef(new Map<number, { revision: number; name: string; rows: ClusterRow[] }>());
+  // What the merge reads: each region's data revision and name (a progress note or a status
+  // change bumps the store's version, not the rows).
+  const dataKey = store.regions.map((r) => `${r.id}:${r.revision}:${regionName(r)}`).join('\n');
   const merged = useMemo(() => {
     const runs = store.regions.map((r) => {
       const name = regionName(r);
@@ -81,8 +79,8 @@ export function ClustersPage() {
       return rows;
     });
     return mergeSortedRuns(runs);
-    // `version` says when the (mutable) store changed.
-  }, [store, version]);
+    // `dataKey` says when the (mutable) store's rows changed.
+  }, [store, dataKey]);
   const view = useMemo(
     () => filterClusters(merged, filters, regionNames),
     [merged, filters, regionNames.join('\n')],
@@ -94,16 +92,26 @@ export function ClustersPage() {
         : sortRows(view.rows, sort.key, sort.direction),
     [view, sort],
   );
-  const labelError = useMemo(() => {
-    const parsed = parseLabelFilter(filters.label);
-    return 'error' in parsed ? parsed.error : undefined;
-  }, [filters.label]);
-
-  const sortParams = (index: number, key: SortKey): ThProps['sort'] => ({
-    sortBy: { index: COLUMNS.findIndex((c) => c.key === sort.key), direction: sort.direction },
-    onSort: (_e, _i, direction) => setSort({ key, direction }),
-    columnIndex: index,
-  });
+  const transports = useMemo(() => transportsOf(merged), [merged]);
+  const regionChoices = [...new Set(regionNames)].join('\n');
+  // The header and the rows are memoised too: while pages stream in, the page re-renders for
+  // progress, and PatternFly's table cells are not cheap to render 30 at a time, 5 times a second.
+  const header = useMemo(() => {
+    const sortParams = (index: number, key: SortKey): ThProps['sort'] => ({
+      sortBy: { index: COLUMNS.findIndex((c) => c.key === sort.key), direction: sort.direction },
+      onSort: (_e, _i, direction) => setSort({ key, direction }),
+      columnIndex: index,
+    });
+    return (
+      <Tr>
+        {COLUMNS.map((c, i) => (
+          <Th key={c.title} modifier="nowrap" sort={c.key ? sortParams(i, c.key) : undefined}>
+            {c.title}
+          </Th>
+        ))}
+      </Tr>
+    );
+  }, [sort]);
 
   const problems = store.regions.filter(
     (r) => r.status === 'Unreachable' || r.status === 'Unauthorized' || (r.error && r.token !== undefined),
@@ -155,41 +163,74 @@ export function ClustersPage() {
             </FlexItem>
           ))}
         </Flex>
-        <Flex spaceItems={{ default: 'spaceItemsSm' }} style={{ marginBottom: 12 }}>
-          <SelectField label="Region" {...filter('region')} options={[ALL, ...new Set(regionNames)]} />
-          <TextField label="Name" {...filter('name')} placeholder="contains" />
-          <TextField
-            label="Label"
-            {...filter('label')}
-            placeholder="env=prod, zone in (a,b), !legacy"
-            error={labelError}
-          />
-          <SelectField label="Status" {...filter('status')} options={STATUS_FILTERS} />
-          <TextField label="Version" {...filter('version')} placeholder="Kubernetes or klusterlet" />
-          <SelectField label="Transport" {...filter('transport')} options={[ALL, ...transportsOf(merged)]} />
-        </Flex>
+        <FilterBar
+          filters={filters}
+          setFilter={setFilter}
+          regionChoices={regionChoices}
+          transports={transports}
+        />
         <VirtualTable
           ariaLabel="Clusters"
           testId="cluster-table"
           rows={sorted}
           columns={COLUMNS.length}
-          header={
-            <Tr>
-              {COLUMNS.map((c, i) => (
-                <Th key={c.title} modifier="nowrap" sort={c.key ? sortParams(i, c.key) : undefined}>
-                  {c.title}
-                </Th>
-              ))}
-            </Tr>
-          }
-          renderRow={(row) => <ClusterTableRow key={`${row.region}/${row.cluster.name}`} row={row} />}
+          header={header}
+          renderRow={renderRow}
         />
       </PageSection>
     </>
   );
 }
 
-function ClusterTableRow({ row }: { row: ClusterRow }) {
+const renderRow = (row: ClusterRow) => (
+  <ClusterTableRow key={`${row.region}/${row.cluster.name}`} row={row} />
+);
+
+/** The filters; `regionChoices` is the region names, one per line (a string, so memo compares it). */
+const FilterBar = memo(function FilterBar({
+  filters,
+  setFilter,
+  regionChoices,
+  transports,
+}: {
+  filters: ClusterFilters;
+  setFilter: (next: Partial<ClusterFilters>) => void;
+  regionChoices: string;
+  transports: readonly string[];
+}) {
+  const labelError = useMemo(() => {
+    const parsed = parseLabelFilter(filters.label);
+    return 'error' in parsed ? parsed.error : undefined;
+  }, [filters.label]);
+  /** The props of one filter's field: its id (`filter-<key>`, the tests' handle), value and setter. */
+  const filter = <K extends keyof ClusterFilters>(key: K) => ({
+    id: `filter-${key}`,
+    value: filters[key],
+    onChange: (v: ClusterFilters[K]) => setFilter({ [key]: v }),
+  });
+  return (
+    <Flex spaceItems={{ default: 'spaceItemsSm' }} style={{ marginBottom: 12 }}>
+      <SelectField
+        label="Region"
+        {...filter('region')}
+        options={[ALL, ...(regionChoices ? regionChoices.split('\n') : [])]}
+      />
+      <TextField label="Name" {...filter('name')} placeholder="contains" />
+      <TextField
+        label="Label"
+        {...filter('label')}
+        placeholder="env=prod, zone in (a,b), !legacy"
+        error={labelError}
+      />
+      <SelectField label="Status" {...filter('status')} options={STATUS_FILTERS} />
+      <TextField label="Version" {...filter('version')} placeholder="Kubernetes or klusterlet" />
+      <SelectField label="Transport" {...filter('transport')} options={[ALL, ...transports]} />
+    </Flex>
+  );
+});
+
+/** One row; memo: a row's object changes only when its cluster does. */
+const ClusterTableRow = memo(function ClusterTableRow({ row }: { row: ClusterRow }) {
   const c = row.cluster;
   const status = statusOf(c);
   const addOns = c.addOns.map((a) => `${a.name}${a.version ? ` ${a.version}` : ''}`).join(', ');
@@ -226,4 +267,4 @@ function ClusterTableRow({ row }: { row: ClusterRow }) {
       </Td>
     </Tr>
   );
-}
+});
