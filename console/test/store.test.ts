@@ -4,6 +4,8 @@ import { ConsoleStore, regionName } from '../src/lib/store';
 import { REGIONS_STORAGE_KEY } from '../src/lib/storage';
 import { cluster, FakeRegion, fakeFetch, info, rollout, until } from './fake-region';
 
+/** West's clusters: more than one of the largest pages, so loading it takes exactly two requests. */
+const WEST = MAX_PAGE_SIZE + 200;
 const stores: ConsoleStore[] = [];
 afterEach(() => {
   for (const s of stores.splice(0)) s.dispose();
@@ -14,7 +16,7 @@ function setup(timeoutMs = 200) {
   const west = new FakeRegion('https://west.example.com', info('eu-west'));
   const north = new FakeRegion('https://north.example.com', info('eu-north', true));
   const south = new FakeRegion('https://south.example.com', info('eu-south'));
-  west.clusters = Array.from({ length: 1200 }, (_, i) => cluster(`w-${String(i).padStart(4, '0')}`));
+  west.clusters = Array.from({ length: WEST }, (_, i) => cluster(`w-${String(i).padStart(5, '0')}`));
   north.clusters = [cluster('n-1'), cluster('n-2')];
   north.rollouts = [rollout('fleet', 'upgrade')];
   south.clusters = [cluster('s-1')];
@@ -48,8 +50,8 @@ describe('ConsoleStore', () => {
     await until(
       () => w!.status === 'Signed in' && n!.status === 'Unauthorized' && s!.status === 'Unreachable',
     );
-    expect(w!.data.clusters.size).toBe(1200);
-    // In the largest pages the server gives: 1,200 clusters in two requests, not three.
+    expect(w!.data.clusters.size).toBe(WEST);
+    // In the largest pages the server gives: two requests, not the three of DEFAULT_PAGE_SIZE or more.
     expect(
       west.requests.filter((r) => r.url.includes('/api/v1/clusters')).map((r) => new URL(r.url).search),
     ).toEqual([`?limit=${MAX_PAGE_SIZE}`, `?limit=${MAX_PAGE_SIZE}&continue=${MAX_PAGE_SIZE}`]);
