@@ -124,6 +124,48 @@ describe('Clusters page', () => {
     ).toBe(true);
   }, 60_000);
 
+  it('keeps filters and sort through a visit to a cluster, and redraws a memoised row its cluster changed', async () => {
+    const west = new FakeRegion('https://west.example.com', info('eu-west'));
+    west.clusters = [
+      cluster('a', { labels: { env: 'prod' } }),
+      cluster('b', { labels: { env: 'dev' } }),
+      cluster('c', { labels: { env: 'prod' } }),
+    ];
+    mount([west]);
+    await signInAll();
+    await waitFor(() => expect(store.regions[0]?.status).toBe('Signed in'));
+    await go('#/clusters');
+    fireEvent.change(screen.getByTestId('filter-label'), { target: { value: 'env=prod' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Name' }));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('cluster-row').map((r) => r.getAttribute('data-cluster'))).toEqual([
+        'eu-west/c',
+        'eu-west/a',
+      ]),
+    );
+    await go('#/clusters/eu-west/a');
+    await go('#/clusters');
+    expect((screen.getByTestId('filter-label') as HTMLInputElement).value).toBe('env=prod');
+    expect(screen.getAllByTestId('cluster-row').map((r) => r.getAttribute('data-cluster'))).toEqual([
+      'eu-west/c',
+      'eu-west/a',
+    ]);
+    // A change event for c replaces its row object: the memoised row draws the new status.
+    const row = () => screen.getAllByTestId('cluster-row')[0] as HTMLElement;
+    expect(row().textContent).toContain('Available');
+    act(() =>
+      west.push({
+        type: 'cluster',
+        action: 'upsert',
+        name: 'c',
+        cluster: cluster('c', { labels: { env: 'prod' }, available: 'False' }),
+      }),
+    );
+    await waitFor(() => expect(row().textContent).toContain('Unavailable'));
+    // The masthead follows the store although the shell around it does not re-render.
+    expect(document.body.textContent).toContain('1 region(s) in ');
+  });
+
   it('shows a down region as such while the others keep their rows, and updates live', async () => {
     const west = new FakeRegion('https://west.example.com', info('eu-west'));
     const south = new FakeRegion('https://south.example.com', info('eu-south'));
