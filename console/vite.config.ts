@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // The API contract lives in the operator's source tree (one set of zod schemas for server and
 // browser); `zod` is deduplicated so that file resolves it from this package, not the repo root.
 // The label-selector parser is the server's too (pure: it pulls in only the planner's matcher), so
-// the cluster filter reads `zone in (a,b)` as the API and an AgentRollout do.
+// the cluster filter reads `zone in (a,b)` as the API and an AgentRollout do. The cluster page's
+// column form is converted by the same pure module on both sides.
 const operatorFile = (path: string) => fileURLToPath(new URL(`../src/console/${path}`, import.meta.url));
 
 export default defineConfig({
@@ -15,6 +16,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@contract': operatorFile('contract.ts'),
+      '@cluster-columns': operatorFile('cluster-columns.ts'),
       '@label-selector': operatorFile('label-selector-string.ts'),
     },
     dedupe: ['zod', 'react', 'react-dom'],

@@ -2,6 +2,7 @@
  * A region's console API in memory, answering the store's fetch calls: /info, paged clusters,
  * rollouts, an event stream the test pushes to, and actions. Tokens are checked like the server.
  */
+import { toClusterColumns } from '@cluster-columns';
 import {
   emptyStateCounts,
   type ChangeEvent,
@@ -135,7 +136,8 @@ export class FakeRegion {
       const sorted = [...this.clusters].sort((a, b) => (a.name < b.name ? -1 : 1));
       const items = sorted.slice(start, start + limit);
       const next = start + limit < sorted.length ? String(start + limit) : undefined;
-      return json(200, { items, total: sorted.length, ...(next ? { continue: next } : {}) });
+      const page = { items, total: sorted.length, ...(next ? { continue: next } : {}) };
+      return json(200, url.searchParams.get('format') === 'columns' ? toClusterColumns(page) : page);
     }
     if (path === '/api/v1/rollouts' && (init.method ?? 'GET') === 'GET')
       return json(200, { items: this.rollouts });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure, request } from '../src/lib/http';
 import { infoSchema } from '../src/lib/contract';
+import { toClusterColumns } from '@cluster-columns';
 import { clustersPath, loadAllClusters } from '../src/lib/paging';
 import { cluster, FakeRegion, fakeFetch, info } from './fake-region';
 
@@ -15,9 +16,9 @@ describe('loadAllClusters', () => {
     expect(items).toHaveLength(1234);
     expect(new Set(items.map((c) => c.name)).size).toBe(1234);
     expect(region.requests.map((r) => new URL(r.url).search)).toEqual([
-      '?limit=500',
-      '?limit=500&continue=500',
-      '?limit=500&continue=1000',
+      '?limit=500&format=columns',
+      '?limit=500&format=columns&continue=500',
+      '?limit=500&format=columns&continue=1000',
     ]);
     for (const r of region.requests) {
       expect(r.authorization).toBe('Bearer good-token');
@@ -27,15 +28,32 @@ describe('loadAllClusters', () => {
   });
 
   it('stops on a repeated continue token instead of looping', async () => {
-    const page = { items: [cluster('a')], total: 2, continue: 'same' };
+    const page = toClusterColumns({ items: [cluster('a')], total: 2, continue: 'same' });
     const fetchImpl: typeof fetch = async () => new Response(JSON.stringify(page), { status: 200 });
     await expect(loadAllClusters(BASE, { fetchImpl })).rejects.toThrow('repeated a continue token');
   });
 
   it('builds the query with a label selector', () => {
     expect(clustersPath({ limit: 500, continueToken: 'x y' }, 'env=prod')).toBe(
-      '/api/v1/clusters?limit=500&continue=x+y&labelSelector=env%3Dprod',
+      '/api/v1/clusters?limit=500&format=columns&continue=x+y&labelSelector=env%3Dprod',
     );
+  });
+
+  it('turns the column form back into the rows the server had, and names a broken column', async () => {
+    const rows = [
+      cluster('a', { labels: { env: 'prod', name: 'a' }, kubernetesVersion: 'v1.33.2' }),
+      cluster('b', { labels: { env: 'prod', name: 'b' }, transport: 'grpc', transportSource: 'observed' }),
+    ];
+    const region = new FakeRegion(BASE, info('eu-west'));
+    region.clusters = rows;
+    expect(await loadAllClusters(BASE, { token: 'good-token', fetchImpl: fakeFetch([region]) })).toEqual(rows);
+    const broken = toClusterColumns({ items: rows, total: 2 });
+    broken.columns.transport = [-1];
+    const fetchImpl: typeof fetch = async () => new Response(JSON.stringify(broken), { status: 200 });
+    await expect(loadAllClusters(BASE, { fetchImpl })).rejects.toMatchObject({
+      kind: 'parse',
+      message: "the server's cluster page: columns.transport: 1 entries for 2 names",
+    });
   });
 });
 

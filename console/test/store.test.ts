@@ -54,7 +54,10 @@ describe('ConsoleStore', () => {
     // In the largest pages the server gives: two requests, not the three of DEFAULT_PAGE_SIZE or more.
     expect(
       west.requests.filter((r) => r.url.includes('/api/v1/clusters')).map((r) => new URL(r.url).search),
-    ).toEqual([`?limit=${MAX_PAGE_SIZE}`, `?limit=${MAX_PAGE_SIZE}&continue=${MAX_PAGE_SIZE}`]);
+    ).toEqual([
+      `?limit=${MAX_PAGE_SIZE}&format=columns`,
+      `?limit=${MAX_PAGE_SIZE}&format=columns&continue=${MAX_PAGE_SIZE}`,
+    ]);
     expect(n!.data.clusters.size).toBe(0);
     expect(n!.token).toBeUndefined();
     expect(n!.error).toBe('token review: the token is not valid');

@@ -84,9 +84,13 @@ export const clusterAddOnSchema = z.object({
   version: z.string().optional(),
   available: conditionStatusSchema,
 });
+export type ClusterAddOn = z.infer<typeof clusterAddOnSchema>;
 
 export const rolloutRefSchema = z.object({ namespace: z.string(), name: z.string() });
 export type RolloutRef = z.infer<typeof rolloutRefSchema>;
+
+const KLUSTERLET_VERSION_SOURCES = ['observed', 'rendered'] as const;
+const TRANSPORT_SOURCES = ['observed', 'recorded'] as const;
 
 /** One row of the cluster list. */
 export const clusterSummarySchema = z.object({
@@ -105,7 +109,7 @@ export const clusterSummarySchema = z.object({
    * ManifestWork, on clusters a klusterlet rollout touched); `rendered`, what the hub renders for
    * the cluster (its pin, else the hub's version) where no agent reports its images.
    */
-  klusterletVersionSource: z.enum(['observed', 'rendered']).optional(),
+  klusterletVersionSource: z.enum(KLUSTERLET_VERSION_SOURCES).optional(),
   /** grpc, mqtt or kube, as observed. */
   transport: z.string().optional(),
   /**
@@ -113,7 +117,7 @@ export const clusterSummarySchema = z.object({
    * the klusterlet's registration driver in an observer ManifestWork); `recorded`, the value the
    * cluster's last transport rollout wrote, where no agent reports it.
    */
-  transportSource: z.enum(['observed', 'recorded']).optional(),
+  transportSource: z.enum(TRANSPORT_SOURCES).optional(),
   addOns: z.array(clusterAddOnSchema),
   rollouts: z.array(rolloutRefSchema),
 });
@@ -127,6 +131,72 @@ export const clusterListSchema = z.object({
   total: z.number().int().min(0),
 });
 export type ClusterList = z.infer<typeof clusterListSchema>;
+
+/** The page forms `GET /api/v1/clusters?format=` gives: `rows` (the default) or `columns`. */
+export const CLUSTER_PAGE_FORMATS = ['rows', 'columns'] as const;
+export type ClusterPageFormat = (typeof CLUSTER_PAGE_FORMATS)[number];
+
+const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isIndexOrNone = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -1;
+const isIndexList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isIndex);
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    (values as readonly unknown[]).includes(v);
+
+/**
+ * A column: an array whose every entry passes `ok`, checked in one loop. zod checks an array of
+ * schemas entry by entry, which for the 30,000 rows of three regions cost the browser more than
+ * decoding the columns; the check is the same, the message names the column.
+ */
+function column<T>(what: string, ok: (v: unknown) => v is T) {
+  return z.custom<T[]>((v) => Array.isArray(v) && v.every(ok), { message: `must be an array of ${what}` });
+}
+
+/**
+ * `GET /api/v1/clusters?format=columns`: the same page as `clusterListSchema`, one array per field
+ * (index i of every column is row i), and each string that repeats across rows (label keys and
+ * values, cluster sets, versions, transports), each add-on entry and each rollout ref once per page.
+ *
+ * What the console loads: a row of the list is mostly label keys, label values and field names that
+ * repeat on every row, so the columns are about a third of the bytes, and the browser's decoding,
+ * parsing and collecting of them shrink alike (docs/console.md). `cluster-columns.ts` converts.
+ */
+export const clusterColumnsSchema = z.object({
+  format: z.literal('columns'),
+  continue: z.string().optional(),
+  total: z.number().int().min(0),
+  strings: column('strings', (v): v is string => typeof v === 'string'),
+  addOns: z.array(clusterAddOnSchema),
+  rollouts: z.array(rolloutRefSchema),
+  columns: z.object({
+    name: column('strings', (v): v is string => typeof v === 'string'),
+    /** Per row: key, value, key, value, … as indexes into `strings`. */
+    labels: column('arrays of indexes', isIndexList),
+    /** An index into `strings`, or -1 where the row has none; so are the versions and the transport. */
+    clusterSet: column('indexes or -1', isIndexOrNone),
+    available: column('True, False or Unknown', oneOf(conditionStatusSchema.options)),
+    joined: column('booleans', (v): v is boolean => typeof v === 'boolean'),
+    hubAccepted: column('booleans', (v): v is boolean => typeof v === 'boolean'),
+    kubernetesVersion: column('indexes or -1', isIndexOrNone),
+    klusterletVersion: column('indexes or -1', isIndexOrNone),
+    klusterletVersionSource: column(
+      'observed, rendered or null',
+      (v): v is (typeof KLUSTERLET_VERSION_SOURCES)[number] | null =>
+        v === null || oneOf(KLUSTERLET_VERSION_SOURCES)(v),
+    ),
+    transport: column('indexes or -1', isIndexOrNone),
+    transportSource: column(
+      'observed, recorded or null',
+      (v): v is (typeof TRANSPORT_SOURCES)[number] | null => v === null || oneOf(TRANSPORT_SOURCES)(v),
+    ),
+    /** Per row: indexes into `addOns`. */
+    addOns: column('arrays of indexes', isIndexList),
+    /** Per row: indexes into `rollouts`. */
+    rollouts: column('arrays of indexes', isIndexList),
+  }),
+});
+export type ClusterColumns = z.infer<typeof clusterColumnsSchema>;
 
 export const conditionSchema = z.object({
   type: z.string(),

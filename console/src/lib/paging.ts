@@ -1,5 +1,6 @@
 /** Loads every page of a region's cluster list, following `continue`. */
-import { clusterListSchema, DEFAULT_PAGE_SIZE, PATHS, type ClusterSummary } from './contract';
+import { ColumnsError, fromClusterColumns } from '@cluster-columns';
+import { clusterColumnsSchema, DEFAULT_PAGE_SIZE, PATHS, type ClusterList, type ClusterSummary } from './contract';
 import { ApiFailure, request, type RequestOptions } from './http';
 
 /** A bound on the loop: 1,000 pages of 500 is 500,000 clusters, far above one hub. */
@@ -10,11 +11,29 @@ export interface PageRequest {
   continueToken?: string;
 }
 
+/**
+ * A page in the column form: repeated label keys, values and field names are most of a row's
+ * bytes, and the browser's decoding, JSON parsing and garbage collection grow with them.
+ */
 export function clustersPath({ limit, continueToken }: PageRequest, labelSelector?: string): string {
-  const query = new URLSearchParams({ limit: String(limit) });
+  const query = new URLSearchParams({ limit: String(limit), format: 'columns' });
   if (continueToken) query.set('continue', continueToken);
   if (labelSelector) query.set('labelSelector', labelSelector);
   return `${PATHS.clusters}?${query.toString()}`;
+}
+
+async function loadPage(
+  base: string,
+  path: string,
+  options: Omit<RequestOptions, 'method' | 'body'>,
+): Promise<ClusterList> {
+  const page = await request(base, path, clusterColumnsSchema, options);
+  try {
+    return fromClusterColumns(page);
+  } catch (err) {
+    if (err instanceof ColumnsError) throw new ApiFailure('parse', `the server's cluster page: ${err.message}`);
+    throw err;
+  }
 }
 
 export async function loadAllClusters(
@@ -28,10 +47,9 @@ export async function loadAllClusters(
   const seenTokens = new Set<string>();
   let continueToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const list = await request(
+    const list = await loadPage(
       base,
       clustersPath({ limit: options.pageSize ?? DEFAULT_PAGE_SIZE, continueToken }),
-      clusterListSchema,
       options,
     );
     items.push(...list.items);

@@ -19,6 +19,7 @@ import { isAlreadyExists } from '../../runtime/client/errors.js';
 import type { KubeClient } from '../../runtime/client/kube-client.js';
 import type { KubeObject } from '../../runtime/client/types.js';
 import {
+  CLUSTER_PAGE_FORMATS,
   CONSOLE_API_VERSION,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
@@ -31,6 +32,7 @@ import {
   scaleMachinePoolRequestSchema,
   setAddOnRequestSchema,
   type ActionResult,
+  type ClusterColumns,
   type ClusterDetail,
   type ClusterList,
   type Info,
@@ -53,6 +55,7 @@ import { HttpError, badRequest, fromKube, fromZod, notFound } from './errors.js'
 import type { FleetView } from './fleet-view.js';
 import { readJson } from './http.js';
 import { SelectorError, labelMatcher } from '../label-selector-string.js';
+import { toClusterColumns } from '../cluster-columns.js';
 import { decodeContinue, encodeContinue } from './name-index.js';
 import { rolloutSummary, trimConditions } from './summaries.js';
 import type { UserClientFactory } from './user-client.js';
@@ -169,13 +172,16 @@ export function resetInfoCache(): void {
   infoCache = undefined;
 }
 
-/** GET /api/v1/clusters?limit=&continue=&labelSelector= */
+/** GET /api/v1/clusters?limit=&continue=&labelSelector=&format= */
 export async function listClusters(
   ctx: HandlerContext,
   caller: Caller,
   query: URLSearchParams,
-): Promise<ClusterList> {
+): Promise<ClusterList | ClusterColumns> {
   // 1. Validate the query, naming the field.
+  const format = query.get('format') ?? 'rows';
+  if (!(CLUSTER_PAGE_FORMATS as readonly string[]).includes(format))
+    throw badRequest(`format: must be one of ${CLUSTER_PAGE_FORMATS.join(', ')}`, 'format');
   const rawLimit = query.get('limit');
   let limit = DEFAULT_PAGE_SIZE;
   if (rawLimit !== null) {
@@ -207,7 +213,8 @@ export async function listClusters(
     return mc ? [ctx.fleet.summary(mc)] : [];
   });
   const last = names[names.length - 1];
-  return { items, total, ...(more && last ? { continue: encodeContinue(last) } : {}) };
+  const page: ClusterList = { items, total, ...(more && last ? { continue: encodeContinue(last) } : {}) };
+  return format === 'columns' ? toClusterColumns(page) : page;
 }
 
 /** GET /api/v1/clusters/{name} */
