@@ -33,12 +33,11 @@ const NAV = [
 
 export function App() {
   const route = useRoute();
-  const current = route.page === 'cluster' ? 'clusters' : route.page;
   // The shell doesn't read the store: a store change re-renders the page shown, not the masthead's
   // frame or the nav (PatternFly's NavList reads the computed style on every update, which forces
   // a style recalculation of the whole table while pages of clusters stream in).
   return (
-    <Page masthead={<ConsoleMasthead />} sidebar={<ConsoleSidebar current={current} />} isManagedSidebar>
+    <Page masthead={<ConsoleMasthead />} sidebar={<ConsoleSidebar />} isManagedSidebar>
       {route.page === 'regions' && <RegionsPage />}
       {route.page === 'clusters' && <ClustersPage />}
       {route.page === 'cluster' && <ClusterDetailPage region={route.region} name={route.name} />}
@@ -82,22 +81,19 @@ function RegionsSummary() {
   );
 }
 
-const ConsoleSidebar = memo(function ConsoleSidebar({ current }: { current: string }) {
+/**
+ * Rendered once: each item follows the route itself, so going to another page updates two items and
+ * not the NavList, whose update reads the computed style while the new page's DOM is fresh, a
+ * forced style recalculation of the whole page in the click that opens the cluster list.
+ */
+const ConsoleSidebar = memo(function ConsoleSidebar() {
   return (
     <PageSidebar>
       <PageSidebarBody>
         <Nav aria-label="Console">
           <NavList>
             {NAV.map((item) => (
-              <NavItem
-                key={item.page}
-                itemId={item.page}
-                to={`#/${item.page}`}
-                isActive={current === item.page}
-                data-testid={`nav-${item.page}`}
-              >
-                {item.label}
-              </NavItem>
+              <RouteNavItem key={item.page} page={item.page} label={item.label} />
             ))}
           </NavList>
         </Nav>
@@ -105,3 +101,13 @@ const ConsoleSidebar = memo(function ConsoleSidebar({ current }: { current: stri
     </PageSidebar>
   );
 });
+
+function RouteNavItem({ page, label }: { page: string; label: string }) {
+  const route = useRoute();
+  const current = route.page === 'cluster' ? 'clusters' : route.page;
+  return (
+    <NavItem itemId={page} to={`#/${page}`} isActive={current === page} data-testid={`nav-${page}`}>
+      {label}
+    </NavItem>
+  );
+}

@@ -143,7 +143,17 @@ describe('Clusters page', () => {
         'eu-west/a',
       ]),
     );
+    // The nav marks the page's section though the sidebar renders once (each item follows the route).
+    const currentNav = () =>
+      screen
+        .getAllByRole('link', { hidden: true })
+        .filter((a) => a.getAttribute('aria-current') === 'page')
+        .map((a) => a.textContent);
+    expect(currentNav()).toEqual(['Clusters']);
+    await go('#/rollouts');
+    expect(currentNav()).toEqual(['Rollouts']);
     await go('#/clusters/eu-west/a');
+    expect(currentNav()).toEqual(['Clusters']);
     await go('#/clusters');
     expect((screen.getByTestId('filter-label') as HTMLInputElement).value).toBe('env=prod');
     expect(screen.getAllByTestId('cluster-row').map((r) => r.getAttribute('data-cluster'))).toEqual([
