@@ -63,8 +63,10 @@ export function ClustersPage() {
   );
 
   const regionNames = store.regions.map((r) => regionName(r));
-  // Recomputed when the store changes (throttled), not per render. Each region's sorted rows are
-  // cached by its revision, and merging sorted runs is linear.
+  // By value: a new array per render, the same names across most of them.
+  const regionKey = regionNames.join('\n');
+  // Recomputed when a region's rows or name change (`dataKey`), not for a progress note or a status
+  // change. Each region's sorted rows are cached by its revision, and merging sorted runs is linear.
   const cache = useRef(new Map<number, { revision: number; name: string; rows: ClusterRow[] }>());
   // What the merge reads: each region's data revision and name (a progress note or a status
   // change bumps the store's version, not the rows).
@@ -83,7 +85,7 @@ export function ClustersPage() {
   }, [store, dataKey]);
   const view = useMemo(
     () => filterClusters(merged, filters, regionNames),
-    [merged, filters, regionNames.join('\n')],
+    [merged, filters, regionKey],
   );
   const sorted = useMemo(
     () =>
@@ -93,7 +95,7 @@ export function ClustersPage() {
     [view, sort],
   );
   const transports = useMemo(() => transportsOf(merged), [merged]);
-  const regionChoices = [...new Set(regionNames)].join('\n');
+  const regionChoices = useMemo(() => [...new Set(regionNames)], [regionKey]);
   // The header and the rows are memoised too: while pages stream in, the page re-renders for
   // progress, and PatternFly's table cells are not cheap to render 30 at a time, 5 times a second.
   const header = useMemo(() => {
@@ -186,7 +188,7 @@ const renderRow = (row: ClusterRow) => (
   <ClusterTableRow key={`${row.region}/${row.cluster.name}`} row={row} />
 );
 
-/** The filters; `regionChoices` is the region names, one per line (a string, so memo compares it). */
+/** The filters; memo: it re-renders when a filter or its choices change, not for the rows. */
 const FilterBar = memo(function FilterBar({
   filters,
   setFilter,
@@ -195,7 +197,7 @@ const FilterBar = memo(function FilterBar({
 }: {
   filters: ClusterFilters;
   setFilter: (next: Partial<ClusterFilters>) => void;
-  regionChoices: string;
+  regionChoices: readonly string[];
   transports: readonly string[];
 }) {
   const labelError = useMemo(() => {
@@ -213,7 +215,7 @@ const FilterBar = memo(function FilterBar({
       <SelectField
         label="Region"
         {...filter('region')}
-        options={[ALL, ...(regionChoices ? regionChoices.split('\n') : [])]}
+        options={[ALL, ...regionChoices]}
       />
       <TextField label="Name" {...filter('name')} placeholder="contains" />
       <TextField
