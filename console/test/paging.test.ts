@@ -47,7 +47,19 @@ describe('loadAllClusters', () => {
     const region = new FakeRegion(BASE, info('eu-west'));
     region.clusters = rows;
     expect(await loadAllClusters(BASE, { token: 'good-token', fetchImpl: fakeFetch([region]) })).toEqual(rows);
+    // A region whose operator predates the columns ignores `format` and answers rows.
+    const older: typeof fetch = async () =>
+      new Response(JSON.stringify({ items: rows, total: 2 }), { status: 200 });
+    expect(await loadAllClusters(BASE, { fetchImpl: older })).toEqual(rows);
     const broken = toClusterColumns({ items: rows, total: 2 });
+    const offContract: typeof fetch = async () =>
+      new Response(JSON.stringify({ ...broken, columns: { ...broken.columns, clusterSet: [-2, -1] } }), {
+        status: 200,
+      });
+    await expect(loadAllClusters(BASE, { fetchImpl: offContract })).rejects.toMatchObject({
+      kind: 'parse',
+      message: expect.stringContaining('columns.clusterSet: must be an array of indexes or -1'),
+    });
     broken.columns.transport = [-1];
     const fetchImpl: typeof fetch = async () => new Response(JSON.stringify(broken), { status: 200 });
     await expect(loadAllClusters(BASE, { fetchImpl })).rejects.toMatchObject({

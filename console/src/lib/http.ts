@@ -98,6 +98,16 @@ export async function failureFromResponse(res: Response): Promise<ApiFailure> {
   );
 }
 
+type Issue = z.ZodError['issues'][number];
+
+/** The issue to name: inside a union, the one of the option the answer came closest to. */
+function reportedIssue(issue: Issue | undefined): Issue | undefined {
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+  const inner = reportedIssue(closest[0]);
+  return inner && { ...inner, path: [...issue.path, ...inner.path] };
+}
+
 export function describeThrown(
   err: unknown,
   timedOut: boolean,
@@ -139,7 +149,7 @@ export async function request<S extends z.ZodType>(
     const json: unknown = await res.json();
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = reportedIssue(parsed.error.issues[0]);
       throw new ApiFailure(
         'parse',
         `unexpected answer from ${path}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,

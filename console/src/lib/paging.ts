@@ -1,6 +1,14 @@
 /** Loads every page of a region's cluster list, following `continue`. */
 import { ColumnsError, fromClusterColumns } from '@cluster-columns';
-import { clusterColumnsSchema, DEFAULT_PAGE_SIZE, PATHS, type ClusterList, type ClusterSummary } from './contract';
+import { z } from 'zod';
+import {
+  clusterColumnsSchema,
+  clusterListSchema,
+  DEFAULT_PAGE_SIZE,
+  PATHS,
+  type ClusterList,
+  type ClusterSummary,
+} from './contract';
 import { ApiFailure, request, type RequestOptions } from './http';
 
 /** A bound on the loop: 1,000 pages of 500 is 500,000 clusters, far above one hub. */
@@ -22,12 +30,19 @@ export function clustersPath({ limit, continueToken }: PageRequest, labelSelecto
   return `${PATHS.clusters}?${query.toString()}`;
 }
 
+/**
+ * Columns, or rows from a region whose operator predates them (it ignores `format`): hubs are
+ * upgraded one at a time, and a console must keep reading the regions not upgraded yet.
+ */
+const pageSchema = z.union([clusterColumnsSchema, clusterListSchema]);
+
 async function loadPage(
   base: string,
   path: string,
   options: Omit<RequestOptions, 'method' | 'body'>,
 ): Promise<ClusterList> {
-  const page = await request(base, path, clusterColumnsSchema, options);
+  const page = await request(base, path, pageSchema, options);
+  if (!('format' in page)) return page;
   try {
     return fromClusterColumns(page);
   } catch (err) {
