@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { consoleControllerFactory } from '../../../src/controllers/console/index.js';
 import { KubeClient, runOperator, isNotFound, type KubeObject } from '../../../src/runtime/index.js';
-import { AGENT_ROLLOUT_API_VERSION } from '../../../src/api/agentrollout.js';
+import {
+  AGENT_ROLLOUT_API_VERSION,
+  RESUME_ANNOTATION,
+  ROLLBACK_ANNOTATION,
+} from '../../../src/api/agentrollout.js';
 import { fromClusterColumns } from '../../../src/console/cluster-columns.js';
 import {
   clusterColumnsSchema,
@@ -99,6 +103,21 @@ subjects:
   - { kind: ServiceAccount, name: writer, namespace: users }
 ---
 apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: addon-editor, namespace: c-03 }
+rules:
+  - apiGroups: [addon.open-cluster-management.io]
+    resources: [managedclusteraddons]
+    verbs: [get, create, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: addon-editor, namespace: c-03 }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: addon-editor }
+subjects:
+  - { kind: ServiceAccount, name: writer, namespace: users }
+---
+apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: { name: console-blue-set }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: console-blue-set }
@@ -142,7 +161,7 @@ async function exists(apiVersion: string, kind: string, name: string, namespace?
 beforeAll(async () => {
   cp = await startControlPlaneWithOwnCrds({ name: 'console-api' });
   admin = new KubeClient({ kubeConfig: cp.kubeConfig(), qps: 500, burst: 1000 });
-  for (const ns of ['users', 'rollouts']) await cp.kubectl(['create', 'namespace', ns]);
+  for (const ns of ['users', 'rollouts', 'c-03']) await cp.kubectl(['create', 'namespace', ns]);
   for (const sa of ['all', 'blue', 'reader', 'writer'])
     await cp.kubectl(['create', 'serviceaccount', '-n', 'users', sa]);
   await cp.kubectl(['apply', '-f', '-'], { input: RBAC });
@@ -375,6 +394,118 @@ describe('actions with the caller’s token', () => {
     expect(paused?.spec.paused).toBe(true);
   });
 
+  it('resumes and rolls back with the CLI’s patches, and refuses to approve a group with no gate', async () => {
+    const ref = {
+      apiVersion: AGENT_ROLLOUT_API_VERSION,
+      kind: 'AgentRollout',
+      namespace: 'rollouts',
+      name: 'upgrade',
+    };
+    type Annotated = KubeObject & { spec: { paused?: boolean } };
+    const act = (body: unknown) =>
+      call(port, 'POST', PATHS.rolloutActions('rollouts', 'upgrade'), { token: tokens.writer, body });
+    expect((await act({ action: 'resume' })).status).toBe(201);
+    const resumed = await admin.get<Annotated>(ref);
+    expect(resumed?.spec.paused).toBe(false);
+    expect(resumed?.metadata.annotations?.[RESUME_ANNOTATION]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await act({ action: 'rollback' })).status).toBe(201);
+    expect((await admin.get<Annotated>(ref))?.metadata.annotations?.[ROLLBACK_ANNOTATION]).toMatch(/^\d{4}-/);
+    // `upgrade` gates no group: 409 naming `group`, and spec.approved stays unset.
+    const approve = await act({ action: 'approve', group: 'canary' });
+    expect(approve.status).toBe(409);
+    expect(apiErrorSchema.parse(approve.json)).toMatchObject({ field: 'group' });
+    expect(apiErrorSchema.parse(approve.json).message).toContain('no approval gate');
+    expect(JSON.stringify((await admin.get<Annotated>(ref))?.spec)).not.toContain('approved');
+    // The same actions are the user's: one without patch on agentrollouts gets the API server's 403.
+    const denied = await call(port, 'POST', PATHS.rolloutActions('rollouts', 'upgrade'), {
+      token: tokens.reader,
+      body: { action: 'pause' },
+    });
+    expect(denied.status).toBe(403);
+    expect((await admin.get<Annotated>(ref))?.spec.paused).toBe(false);
+  });
+
+  it('switches picked clusters to a transport through a transport rollout', async () => {
+    const res = await call(port, 'POST', PATHS.rollouts, {
+      token: tokens.writer,
+      body: {
+        namespace: 'rollouts',
+        name: 'to-grpc',
+        clusters: ['c-04'],
+        target: { transport: { type: 'grpc' } },
+      },
+    });
+    expect(res.status).toBe(201);
+    const rollout = await admin.get<
+      KubeObject & { spec: { target: unknown; placementRef: { name: string } } }
+    >({
+      apiVersion: AGENT_ROLLOUT_API_VERSION,
+      kind: 'AgentRollout',
+      namespace: 'rollouts',
+      name: 'to-grpc',
+    });
+    expect(rollout?.spec).toMatchObject({
+      target: { transport: { type: 'grpc' } },
+      placementRef: { name: 'to-grpc' },
+    });
+    // Two targets at once: the API server's CEL rule on the CRD decides, named in the 4xx.
+    const both = await call(port, 'POST', PATHS.rollouts, {
+      token: tokens.writer,
+      body: {
+        ...rolloutRequest('two-targets', ['c-04']),
+        target: { ...rolloutRequest('x', []).target, transport: { type: 'mqtt' } },
+      },
+    });
+    expect(both.status).toBeGreaterThanOrEqual(400);
+    expect(both.status).toBeLessThan(500);
+    expect(both.text).toContain('exactly one of klusterlet, addOn or transport');
+    expect(await exists(AGENT_ROLLOUT_API_VERSION, 'AgentRollout', 'two-targets', 'rollouts')).toBe(false);
+    // Nor the Placement written before it.
+    expect(
+      await exists('cluster.open-cluster-management.io/v1beta1', 'Placement', 'two-targets', 'rollouts'),
+    ).toBe(false);
+  });
+
+  it('enables and disables an add-on as the user, and passes on a 403 to one who may not', async () => {
+    const ref = {
+      apiVersion: 'addon.open-cluster-management.io/v1alpha1',
+      kind: 'ManagedClusterAddOn',
+      namespace: 'c-03',
+      name: 'config-policy-controller',
+    };
+    const denied = await call(port, 'PUT', PATHS.clusterAddOn('c-03', ref.name), {
+      token: tokens.reader,
+      body: { enabled: true },
+    });
+    expect(denied.status).toBe(403);
+    expect(apiErrorSchema.parse(denied.json).message).toContain('system:serviceaccount:users:reader');
+    expect(await exists(ref.apiVersion, ref.kind, ref.name, ref.namespace)).toBe(false);
+    const on = await call(port, 'PUT', PATHS.clusterAddOn('c-03', ref.name), {
+      token: tokens.writer,
+      body: { enabled: true, installNamespace: 'open-cluster-management-agent-addon' },
+    });
+    expect(on.status).toBe(200);
+    const addOn = await admin.get<KubeObject & { spec: { installNamespace?: string } }>(ref);
+    expect(addOn?.spec.installNamespace).toBe('open-cluster-management-agent-addon');
+    // Enabling again is not an error (the object is there).
+    expect(
+      (
+        await call(port, 'PUT', PATHS.clusterAddOn('c-03', ref.name), {
+          token: tokens.writer,
+          body: { enabled: true },
+        })
+      ).status,
+    ).toBe(200);
+    const off = await call(port, 'PUT', PATHS.clusterAddOn('c-03', ref.name), {
+      token: tokens.writer,
+      body: { enabled: false },
+    });
+    expect(off.status).toBe(200);
+    await eventually(async () => !(await exists(ref.apiVersion, ref.kind, ref.name, ref.namespace)), {
+      message: 'the ManagedClusterAddOn deleted',
+    });
+  });
+
   it('imports a cluster: ManagedCluster and auto-import-secret in its namespace', async () => {
     const res = await call(port, 'POST', PATHS.importCluster, {
       token: tokens.admin,
@@ -488,7 +619,7 @@ describe('malformed input', () => {
 
   it('wrote nothing for any of them', async () => {
     const rollouts = await admin.list(AGENT_ROLLOUT_API_VERSION, 'AgentRollout', { namespace: 'rollouts' });
-    expect(rollouts.items.map((r) => r.metadata.name)).toEqual(['upgrade']);
+    expect(rollouts.items.map((r) => r.metadata.name).sort()).toEqual(['to-grpc', 'upgrade']);
     const c00 = await admin.get({ apiVersion: MC, kind: 'ManagedCluster', name: 'c-00' });
     expect(c00?.metadata.labels?.env).toBe('prod');
   });
