@@ -15,7 +15,7 @@ import type { ChangeStreams } from './change-stream.js';
 import type { Caller, ConsoleAuth } from './auth.js';
 import { HttpError, notFound } from './errors.js';
 import * as h from './handlers.js';
-import { ClientRateLimiter, applyCors, preflight, securityHeaders, sendJson } from './http.js';
+import { ClientRateLimiter, applyCors, markArrival, preflight, securityHeaders, sendJson } from './http.js';
 import { serveStatic } from './static-files.js';
 
 /** A request that takes longer is answered 503 (SSE streams excepted). */
@@ -167,6 +167,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Ru
   const pair = await cert.start((next) => server.setSecureContext(next));
   const server: Server = createServer({ ...pair, minVersion: 'TLSv1.2' }, (req, res) => {
     const started = Date.now();
+    markArrival(res);
     // Requests (not event streams) that take too long are answered 503 instead of hanging.
     const timer = setTimeout(() => {
       if (!res.headersSent && !res.writableEnded)

@@ -638,6 +638,9 @@ describe('CORS', () => {
     const get = await call(port, 'GET', PATHS.clusters, { origin: ORIGIN, token: tokens.all });
     expect(get.status).toBe(200);
     expect(get.headers['access-control-allow-origin']).toBe(ORIGIN);
+    // The handling time, readable by the console's origin (browser tools, the benchmark).
+    expect(get.headers['access-control-expose-headers']).toBe('Content-Type, Server-Timing');
+    expect(get.headers['server-timing']).toMatch(/^app;dur=\d+\.\d$/);
   });
 
   it('gives an unlisted origin no CORS headers: 403 on preflight and on the API', async () => {
