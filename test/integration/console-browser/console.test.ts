@@ -599,7 +599,7 @@ describe('the console in a real browser against three regions', () => {
     await shot(page, 'provision');
   });
 
-  it('edits a label from the detail page, and shows a label changed through the kube API without reload', async () => {
+  it('edits a label and enables then disables an add-on from the detail page, and shows a label changed through the kube API without reload', async () => {
     const name = `${A().name}-c00003`;
     await clustersUnfiltered(page);
     await byId(page, 'filter-name').fill(name);
@@ -634,6 +634,23 @@ describe('the console in a real browser against three regions', () => {
     page.off('framenavigated', counter);
     expect(navigations).toBe(0);
     expect(page.url()).toBe(urlBefore);
+
+    // Enable an add-on from the page, then disable it: the ManagedClusterAddOn comes and goes.
+    const addOnRef = {
+      apiVersion: 'addon.open-cluster-management.io/v1alpha1',
+      kind: 'ManagedClusterAddOn',
+      namespace: name,
+      name: 'console-test-addon',
+    };
+    const addOnExists = async () => (await A().client.get(addOnRef)) !== undefined;
+    await byId(page, 'addon-name-input').fill(addOnRef.name);
+    await byId(page, 'addon-enable').click();
+    await eventually(addOnExists, { message: 'the ManagedClusterAddOn created on the hub' });
+    const addOnRow = page.locator(`[data-testid="addon-row"][data-addon="${addOnRef.name}"]`);
+    await eventually(async () => (await addOnRow.count()) === 1, { message: 'the add-on row on the page' });
+    await byId(page, `addon-disable-${addOnRef.name}`).click();
+    await eventually(async () => !(await addOnExists()), { message: 'the ManagedClusterAddOn deleted' });
+    await eventually(async () => (await addOnRow.count()) === 0, { message: 'the add-on row gone' });
     await shot(page, 'detail');
   });
 
