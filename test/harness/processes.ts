@@ -10,13 +10,18 @@ import { openSync, closeSync } from 'node:fs';
 
 const GUARD = [
   'parent=$1; shift',
+  // A temp dir of the child's own, removed when it ends: OCM's controllers (library-go) write a
+  // self-signed serving-cert-* directory into TMPDIR on every start and never remove it.
+  'tmp=$(mktemp -d "${TMPDIR:-/tmp}/mmo-proc-XXXXXX") && export TMPDIR=$tmp',
   '"$@" & child=$!',
+  'end() { rc=$1; [ -n "$tmp" ] && rm -rf "$tmp"; exit $rc; }',
   // Ask politely, then insist: a kube-apiserver whose etcd is gone can hang on SIGTERM.
-  'finish() { kill -TERM $child 2>/dev/null; for _ in $(seq 1 20); do kill -0 $child 2>/dev/null || break; sleep 0.5; done; kill -KILL $child 2>/dev/null; wait $child; exit $?; }',
+  'finish() { kill -TERM $child 2>/dev/null; for _ in $(seq 1 20); do kill -0 $child 2>/dev/null || break; sleep 0.5; done; kill -KILL $child 2>/dev/null; wait $child; end $?; }',
   'trap finish TERM INT',
   'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done',
   'kill -0 $child 2>/dev/null && finish',
   'wait $child',
+  'end $?',
 ].join('\n');
 
 export interface ManagedProcess {

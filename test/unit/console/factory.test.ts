@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { consoleControllerFactory } from '../../../src/controllers/console/index.js';
 import { sharedRolloutInformers } from '../../../src/controllers/rollout/world.js';
 import type { ControllerDeps } from '../../../src/controllers/index.js';
@@ -22,6 +22,7 @@ contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `,
 );
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function deps(args: string[]): ControllerDeps {
   // Informers touch their client only when started; these never are.

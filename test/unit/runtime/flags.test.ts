@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { KubeconfigError, loadKubeConfig } from '../../../src/runtime/client/kubeconfig.js';
 import { FlagError, parseDuration, parseFlags } from '../../../src/runtime/flags.js';
 import { parseBindAddress } from '../../../src/runtime/http-servers.js';
@@ -176,6 +176,7 @@ describe('parseBindAddress', () => {
 
 describe('loadKubeConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kc-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const good = join(dir, 'good');
   writeFileSync(good, KUBECONFIG);
 
