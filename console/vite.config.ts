@@ -27,5 +27,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
     css: false,
+    // The list's plain cells import PatternFly's class maps, which import their CSS: through Vite
+    // (which drops CSS in tests) rather than Node, which cannot load a .css file.
+    server: { deps: { inline: ['@patternfly/react-styles'] } },
   },
 });

@@ -2,9 +2,10 @@
  * Windowing for table bodies: only the rows in view (plus a few) are in the DOM, with spacer rows
  * standing in for the rest, so 30,000 rows scroll like 30. Rows have a fixed height.
  */
-import { Table, Tbody, Td, Thead, Tr } from '@patternfly/react-table';
+import { Table, Tbody, Thead } from '@patternfly/react-table';
 import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { visibleWindow } from '../lib/merge';
+import { PlainTd, PlainTr } from './PlainCells';
 
 export const ROW_HEIGHT = 40;
 /** Used until a size is measured (and in jsdom, which measures nothing). */
@@ -94,15 +95,15 @@ function VirtualTableImpl<T>({
         <Thead>{header}</Thead>
         <Tbody>
           {top > 0 && (
-            <Tr aria-hidden style={{ height: top }}>
-              <Td colSpan={columns} style={{ padding: 0, border: 0 }} />
-            </Tr>
+            <PlainTr aria-hidden style={{ height: top }}>
+              <PlainTd colSpan={columns} style={{ padding: 0, border: 0 }} />
+            </PlainTr>
           )}
           {visible}
           {bottom > 0 && (
-            <Tr aria-hidden style={{ height: bottom }}>
-              <Td colSpan={columns} style={{ padding: 0, border: 0 }} />
-            </Tr>
+            <PlainTr aria-hidden style={{ height: bottom }}>
+              <PlainTd colSpan={columns} style={{ padding: 0, border: 0 }} />
+            </PlainTr>
           )}
         </Tbody>
       </Table>

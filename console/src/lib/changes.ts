@@ -57,9 +57,22 @@ export function applyChange(data: RegionData, event: ChangeEvent, overlay?: Over
   }
 }
 
-function overlayed<T>(items: Iterable<[string, T]>, touched: Map<string, T | null>): Map<string, T> {
+/**
+ * `items` by key, with what events touched on top. One loop over the array, not an array of pairs:
+ * for a region of 10,000 the pairs cost about three times the Map itself, in the same task that
+ * makes the list appear.
+ */
+function overlayed<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  touched: Map<string, T | null>,
+): Map<string, T> {
   const out = new Map<string, T>();
-  for (const [key, value] of items) if (!touched.has(key)) out.set(key, value);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    const key = keyOf(item);
+    if (!touched.has(key)) out.set(key, item);
+  }
   for (const [key, value] of touched) if (value !== null) out.set(key, value);
   return out;
 }
@@ -71,13 +84,7 @@ export function rebuild(
   overlay: Overlay,
 ): RegionData {
   return {
-    clusters: overlayed(
-      clusters.map((c): [string, ClusterSummary] => [c.name, c]),
-      overlay.clusters,
-    ),
-    rollouts: overlayed(
-      rollouts.map((r): [string, RolloutSummary] => [rolloutKey(r.namespace, r.name), r]),
-      overlay.rollouts,
-    ),
+    clusters: overlayed(clusters, (c) => c.name, overlay.clusters),
+    rollouts: overlayed(rollouts, (r) => rolloutKey(r.namespace, r.name), overlay.rollouts),
   };
 }

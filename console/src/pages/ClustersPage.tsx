@@ -1,6 +1,7 @@
 import { Alert, Flex, FlexItem, Label, PageSection, Title, Content } from '@patternfly/react-core';
-import { Td, Th, Tr, type ThProps } from '@patternfly/react-table';
+import { Th, Tr, type ThProps } from '@patternfly/react-table';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { PlainLabel, PlainTd, PlainTr } from '../components/PlainCells';
 import { ShownValue } from '../components/ShownValue';
 import { RegionStatusLabel } from '../components/RegionStatusLabel';
 import { SelectField } from '../components/SelectField';
@@ -83,10 +84,7 @@ export function ClustersPage() {
     return mergeSortedRuns(runs);
     // `dataKey` says when the (mutable) store's rows changed.
   }, [store, dataKey]);
-  const view = useMemo(
-    () => filterClusters(merged, filters, regionNames),
-    [merged, filters, regionKey],
-  );
+  const view = useMemo(() => filterClusters(merged, filters, regionNames), [merged, filters, regionKey]);
   const sorted = useMemo(
     () =>
       sort.key === 'name' && sort.direction === 'asc'
@@ -212,11 +210,7 @@ const FilterBar = memo(function FilterBar({
   });
   return (
     <Flex spaceItems={{ default: 'spaceItemsSm' }} style={{ marginBottom: 12 }}>
-      <SelectField
-        label="Region"
-        {...filter('region')}
-        options={[ALL, ...regionChoices]}
-      />
+      <SelectField label="Region" {...filter('region')} options={[ALL, ...regionChoices]} />
       <TextField label="Name" {...filter('name')} placeholder="contains" />
       <TextField
         label="Label"
@@ -237,36 +231,38 @@ const ClusterTableRow = memo(function ClusterTableRow({ row }: { row: ClusterRow
   const status = statusOf(c);
   const addOns = c.addOns.map((a) => `${a.name}${a.version ? ` ${a.version}` : ''}`).join(', ');
   return (
-    <Tr data-testid="cluster-row" data-cluster={`${row.region}/${c.name}`} style={{ height: ROW_HEIGHT }}>
-      <Td dataLabel="Name" style={cellStyle}>
+    <PlainTr
+      data-testid="cluster-row"
+      data-cluster={`${row.region}/${c.name}`}
+      style={{ height: ROW_HEIGHT }}
+    >
+      <PlainTd dataLabel="Name" style={cellStyle}>
         <a href={routeHref({ page: 'cluster', region: row.region, name: c.name })} data-testid="cluster-link">
           {c.name}
         </a>
-      </Td>
-      <Td dataLabel="Region" style={cellStyle}>
+      </PlainTd>
+      <PlainTd dataLabel="Region" style={cellStyle}>
         {row.region}
-      </Td>
-      <Td dataLabel="Cluster set" style={cellStyle}>
+      </PlainTd>
+      <PlainTd dataLabel="Cluster set" style={cellStyle}>
         {c.clusterSet ?? ''}
-      </Td>
-      <Td dataLabel="Status" style={cellStyle}>
-        <Label isCompact color={STATUS_COLOR[status]}>
-          {status}
-        </Label>
+      </PlainTd>
+      <PlainTd dataLabel="Status" style={cellStyle}>
+        <PlainLabel color={STATUS_COLOR[status]}>{status}</PlainLabel>
         {!c.joined ? ' not joined' : ''}
-      </Td>
-      <Td dataLabel="Kubernetes" style={cellStyle}>
+      </PlainTd>
+      <PlainTd dataLabel="Kubernetes" style={cellStyle}>
         {c.kubernetesVersion ?? ''}
-      </Td>
-      <Td dataLabel="Klusterlet" style={cellStyle}>
+      </PlainTd>
+      <PlainTd dataLabel="Klusterlet" style={cellStyle}>
         <ShownValue cluster={c} field="klusterletVersion" />
-      </Td>
-      <Td dataLabel="Transport" style={cellStyle}>
+      </PlainTd>
+      <PlainTd dataLabel="Transport" style={cellStyle}>
         <ShownValue cluster={c} field="transport" />
-      </Td>
-      <Td dataLabel="Add-ons" style={cellStyle} title={addOns}>
+      </PlainTd>
+      <PlainTd dataLabel="Add-ons" style={cellStyle} title={addOns}>
         {addOns}
-      </Td>
-    </Tr>
+      </PlainTd>
+    </PlainTr>
   );
 });
