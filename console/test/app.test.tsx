@@ -69,7 +69,10 @@ describe('Regions page', () => {
     fireEvent.change(screen.getByTestId('region-token-0'), { target: { value: 'good-token' } });
     fireEvent.click(screen.getByTestId('region-signin-0'));
     await waitFor(() => expect(screen.getByTestId('region-status-0').textContent).toBe('Signed in'));
-    expect((screen.getByTestId('region-token-0') as HTMLInputElement).value).toBe('');
+    // Signed in, the token field is gone: nothing typed stays in the DOM.
+    expect(screen.queryByTestId('region-token-0')).toBeNull();
+    expect(screen.getByTestId('region-token-held-0').textContent).toBe('in memory');
+    expect(document.body.innerHTML).not.toContain('good-token');
     expect(localStorage.getItem('mce-console.regions')).toBe('["https://west.example.com"]');
   });
 
