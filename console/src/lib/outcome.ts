@@ -20,10 +20,13 @@ export function failureOutcome(err: unknown, what: string): Outcome {
 }
 
 export function successOutcome(result: ActionResult, what: string): Outcome {
-  const written = result.written
-    .map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)
-    .join(', ');
-  return { kind: 'success', message: written ? `${what}: wrote ${written}` : `${what}: done` };
+  const names = (refs: ActionResult['written'] = []) =>
+    refs.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ');
+  const done = [
+    ...(result.written.length ? [`wrote ${names(result.written)}`] : []),
+    ...(result.deleted?.length ? [`deleted ${names(result.deleted)}`] : []),
+  ];
+  return { kind: 'success', message: done.length ? `${what}: ${done.join('; ')}` : `${what}: done` };
 }
 
 /** A local validation failure (the same contract schema the server applies), naming the field. */

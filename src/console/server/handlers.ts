@@ -122,14 +122,18 @@ async function ensureNamespace(client: KubeClient, name: string): Promise<boolea
   }
 }
 
+const refOf = (o: KubeObject) => ({
+  kind: o.kind,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  name: o.metadata.name ?? '',
+});
+
 function written(objects: KubeObject[]): ActionResult {
-  return {
-    written: objects.map((o) => ({
-      kind: o.kind,
-      ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-      name: o.metadata.name ?? '',
-    })),
-  };
+  return { written: objects.map(refOf) };
+}
+
+function deleted(objects: KubeObject[]): ActionResult {
+  return { written: [], deleted: objects.map(refOf) };
 }
 
 // ------------------------------------------------------------------------------------ reads
@@ -423,19 +427,19 @@ export async function setAddOn(
   const request = await body(req, setAddOnRequestSchema);
   const obj = addOnObject(cluster, addOn, request.installNamespace);
   return asCaller(ctx, caller, async (c) => {
-    if (request.enabled) {
-      try {
-        await c.create(obj, AS_CONSOLE);
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-      }
-    } else {
+    if (!request.enabled) {
       await c.delete({
         apiVersion: ADDON_API_VERSION,
         kind: 'ManagedClusterAddOn',
         namespace: cluster,
         name: addOn,
       });
+      return deleted([obj]);
+    }
+    try {
+      await c.create(obj, AS_CONSOLE);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
     }
     return written([obj]);
   });
@@ -501,6 +505,6 @@ export async function detachCluster(
   const ref = { apiVersion: MANAGED_CLUSTER_API_VERSION, kind: 'ManagedCluster', name };
   return asCaller(ctx, caller, async (c) => {
     if (!(await c.delete(ref))) throw notFound(`cluster ${name} not found`);
-    return written([{ ...ref, metadata: { name } }]);
+    return deleted([{ ...ref, metadata: { name } }]);
   });
 }

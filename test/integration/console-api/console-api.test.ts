@@ -501,6 +501,10 @@ describe('actions with the caller’s token', () => {
       body: { enabled: false },
     });
     expect(off.status).toBe(200);
+    expect(off.json).toEqual({
+      written: [],
+      deleted: [{ kind: 'ManagedClusterAddOn', namespace: 'c-03', name: ref.name }],
+    });
     await eventually(async () => !(await exists(ref.apiVersion, ref.kind, ref.name, ref.namespace)), {
       message: 'the ManagedClusterAddOn deleted',
     });
@@ -544,6 +548,7 @@ describe('actions with the caller’s token', () => {
       body: { confirm: 'imported' },
     });
     expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ written: [], deleted: [{ kind: 'ManagedCluster', name: 'imported' }] });
     expect(await exists(MC, 'ManagedCluster', 'imported')).toBe(false);
   });
 });

@@ -645,10 +645,12 @@ describe('the console in a real browser against three regions', () => {
     const addOnExists = async () => (await A().client.get(addOnRef)) !== undefined;
     await byId(page, 'addon-name-input').fill(addOnRef.name);
     await byId(page, 'addon-enable').click();
+    await expectSuccess(page, `wrote ManagedClusterAddOn ${name}/${addOnRef.name}`);
     await eventually(addOnExists, { message: 'the ManagedClusterAddOn created on the hub' });
     const addOnRow = page.locator(`[data-testid="addon-row"][data-addon="${addOnRef.name}"]`);
     await eventually(async () => (await addOnRow.count()) === 1, { message: 'the add-on row on the page' });
     await byId(page, `addon-disable-${addOnRef.name}`).click();
+    await expectSuccess(page, `deleted ManagedClusterAddOn ${name}/${addOnRef.name}`);
     await eventually(async () => !(await addOnExists()), { message: 'the ManagedClusterAddOn deleted' });
     await eventually(async () => (await addOnRow.count()) === 0, { message: 'the add-on row gone' });
     await shot(page, 'detail');
