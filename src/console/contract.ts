@@ -393,7 +393,6 @@ export const machinePoolListSchema = z.object({
 });
 export type MachinePoolList = z.infer<typeof machinePoolListSchema>;
 
-/** What a successful action answers: the objects written (kind, namespace, name). */
 const objectRefSchema = z.object({ kind: z.string(), namespace: z.string().optional(), name: z.string() });
 
 /** What an action did: the objects it created or patched, and those it deleted (detach, disable). */

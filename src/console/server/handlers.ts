@@ -428,13 +428,14 @@ export async function setAddOn(
   const obj = addOnObject(cluster, addOn, request.installNamespace);
   return asCaller(ctx, caller, async (c) => {
     if (!request.enabled) {
-      await c.delete({
+      // Disabling an add-on that is not enabled is done already, as enabling one that is.
+      const gone = await c.delete({
         apiVersion: ADDON_API_VERSION,
         kind: 'ManagedClusterAddOn',
         namespace: cluster,
         name: addOn,
       });
-      return deleted([obj]);
+      return deleted(gone ? [obj] : []);
     }
     try {
       await c.create(obj, AS_CONSOLE);

@@ -508,6 +508,13 @@ describe('actions with the caller’s token', () => {
     await eventually(async () => !(await exists(ref.apiVersion, ref.kind, ref.name, ref.namespace)), {
       message: 'the ManagedClusterAddOn deleted',
     });
+    // Disabling it again deletes nothing and is not an error.
+    const again = await call(port, 'PUT', PATHS.clusterAddOn('c-03', ref.name), {
+      token: tokens.writer,
+      body: { enabled: false },
+    });
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ written: [], deleted: [] });
   });
 
   it('imports a cluster: ManagedCluster and auto-import-secret in its namespace', async () => {
