@@ -63,8 +63,6 @@ export interface RegionsOptions {
   extraAllowedOrigins?: string[];
   /** The built console (default `<repo>/console/dist`). */
   staticDir?: string;
-  /** More operator flags. */
-  operatorArgs?: string[];
   /** Changes a simulated cluster before it is written (extra labels, claims, …). */
   decorate?: (cluster: SimulatedClusterObject, index: number, region: RegionInfo) => void;
 }
@@ -485,7 +483,6 @@ export function operatorArgs(
     `--console-allowed-origins=${allowedOrigins.join(',')}`,
     `--console-cert-dir=${join(region.cp.dir, 'console-tls')}`,
     `--console-static-dir=${opts.staticDir ?? join(REPO_ROOT, 'console', 'dist')}`,
-    ...(opts.operatorArgs ?? []),
   ];
 }
 
