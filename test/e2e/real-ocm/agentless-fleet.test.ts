@@ -14,7 +14,7 @@ import { eventually, sleep } from '../../harness/eventually.js';
 import { startFleet, UNREACHABLE_TAINT, type Fleet } from '../../harness/fleet/index.js';
 import { bindToDefaultSet, hubImagesOf, templateAddOn } from '../../harness/ocm/fixtures.js';
 import { startOcmHub, type OcmHub } from '../../harness/ocm/hub.js';
-import { isAvailable } from '../../harness/ocm/managed-cluster.js';
+import { isAvailable, managedClusterRef } from '../../harness/ocm/managed-cluster.js';
 import { createPlacement } from '../../integration/rollout/helpers.js';
 import { addOnInstallStrategy, addOnConfigApplied } from './addon-strategy.js';
 
@@ -27,8 +27,7 @@ const NS = 'addon-placements';
 describe('agent-less clusters under the real hub controllers', () => {
   let hub: OcmHub;
   let fleet: Fleet;
-  const mc = (name: string) =>
-    hub.client.get({ apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster', name });
+  const mc = (name: string) => hub.client.get(managedClusterRef(name));
   const mca = async (cluster: string) =>
     (await hub.client.get({
       apiVersion: ADDON_API_VERSION,

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../src/runtime/index.js';
 import { eventually } from '../../harness/eventually.js';
 import { configMapData, configMapWork } from '../../harness/ocm/fixtures.js';
+import { managedClusterRef } from '../../harness/ocm/managed-cluster.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 
-const CLUSTER_API = 'cluster.open-cluster-management.io/v1';
 const WORK_API = 'work.open-cluster-management.io/v1';
 
 interface Condition {
@@ -33,11 +33,7 @@ describe('the real OCM hub with three real klusterlet agents', () => {
   const availabilityBecomes = (cluster: string, status: string, when: string) =>
     eventually(
       async () => {
-        const mc = await world.hub.client.get({
-          apiVersion: CLUSTER_API,
-          kind: 'ManagedCluster',
-          name: cluster,
-        });
+        const mc = await world.hub.client.get(managedClusterRef(cluster));
         expect(statusOf(mc, 'ManagedClusterConditionAvailable')).toBe(status);
       },
       { timeout: 60_000, interval: 500, message: `${cluster} Available=${status} ${when}` },
@@ -45,22 +41,14 @@ describe('the real OCM hub with three real klusterlet agents', () => {
 
   it('joins every cluster with a client certificate the hub signed, into the default cluster set', async () => {
     for (const spoke of world.spokes) {
-      const mc = await world.hub.client.get({
-        apiVersion: CLUSTER_API,
-        kind: 'ManagedCluster',
-        name: spoke.name,
-      });
+      const mc = await world.hub.client.get(managedClusterRef(spoke.name));
       expect(statusOf(mc, 'HubAcceptedManagedCluster')).toBe('True');
       expect(statusOf(mc, 'ManagedClusterJoined')).toBe('True');
       expect(statusOf(mc, 'ManagedClusterConditionAvailable')).toBe('True');
       // The registration controller puts every cluster into the default set.
       await eventually(
         async () => {
-          const m = await world.hub.client.get({
-            apiVersion: CLUSTER_API,
-            kind: 'ManagedCluster',
-            name: spoke.name,
-          });
+          const m = await world.hub.client.get(managedClusterRef(spoke.name));
           expect(m?.metadata.labels?.['cluster.open-cluster-management.io/clusterset']).toBe('default');
         },
         { message: `${spoke.name} in the default cluster set` },
@@ -105,7 +93,7 @@ describe('the real OCM hub with three real klusterlet agents', () => {
     if (!spoke) throw new Error('no spoke');
     // A short lease so the hub notices within seconds (the grace period is five leases).
     await world.hub.client.patch(
-      { apiVersion: CLUSTER_API, kind: 'ManagedCluster', name: spoke.name },
+      managedClusterRef(spoke.name),
       { spec: { leaseDurationSeconds: 2 } },
       'merge',
     );

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../../harness/eventually.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
+import { isAvailable, managedClusterRef } from '../../harness/ocm/managed-cluster.js';
 import { AGENT_NAMESPACE } from '../../harness/ocm/spoke.js';
 import { createRollout, rolloutStatus } from '../../integration/rollout/helpers.js';
 import { startRollouts, type RunningOperator } from './operator.js';
@@ -68,15 +69,7 @@ describe('klusterlet upgrade through the real klusterlet operator', () => {
       const operatorPod = world.spoke(spoke.name).processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet`);
       expect(operatorPod?.binary).toContain('/ocm-v1.2.1/');
       // Still joined and Available with the new agent.
-      const mc = await world.hub.client.get({
-        apiVersion: 'cluster.open-cluster-management.io/v1',
-        kind: 'ManagedCluster',
-        name: spoke.name,
-      });
-      const available = (
-        mc as { status?: { conditions?: { type: string; status: string }[] } } | undefined
-      )?.status?.conditions?.find((c) => c.type === 'ManagedClusterConditionAvailable');
-      expect(available?.status).toBe('True');
+      expect(isAvailable(await world.hub.client.get(managedClusterRef(spoke.name)))).toBe(true);
     }
   }, 600_000);
 });

@@ -12,13 +12,12 @@ import { eventually } from '../../harness/eventually.js';
 import { configMapData, configMapWork, hubImagesOf, OCM_RELEASE_OF_TAG } from '../../harness/ocm/fixtures.js';
 import { describeWorld } from '../../harness/ocm/diagnostics.js';
 import { AGENT_NAMESPACE, type OcmSpoke } from '../../harness/ocm/spoke.js';
-import { isAvailable } from '../../harness/ocm/managed-cluster.js';
+import { isAvailable, managedClusterRef } from '../../harness/ocm/managed-cluster.js';
 import { startRealWorld, type RealWorld } from '../../harness/ocm/world.js';
 import { createRollout, enableGrpcOnHub, rolloutStatus } from '../../integration/rollout/helpers.js';
 import { startRollouts, type RunningOperator } from './operator.js';
 
 const NS = 'fleet-ops';
-const CLUSTER_API = 'cluster.open-cluster-management.io/v1';
 const LEASE_SECONDS = 3;
 const SOAK = '90s';
 
@@ -95,7 +94,7 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
       expect(agentArgs(spoke.name)).toContain('--workload-source-driver=kube');
       // A short lease, so the hub notices a stopped agent within seconds (grace: five leases).
       await world.hub.client.patch(
-        { apiVersion: CLUSTER_API, kind: 'ManagedCluster', name: spoke.name },
+        managedClusterRef(spoke.name),
         { spec: { leaseDurationSeconds: LEASE_SECONDS } },
         'merge',
       );
@@ -192,11 +191,7 @@ describe('transport switch to gRPC through the real klusterlet operator', () => 
     await eventually(
       async () => {
         for (const spoke of world.spokes) {
-          const mc = await world.hub.client.get({
-            apiVersion: CLUSTER_API,
-            kind: 'ManagedCluster',
-            name: spoke.name,
-          });
+          const mc = await world.hub.client.get(managedClusterRef(spoke.name));
           expect(isAvailable(mc)).toBe(true);
         }
       },
