@@ -17,9 +17,22 @@ export function isAccepted(mc: KubeObject | undefined): boolean {
   return (mc as ManagedCluster | undefined)?.spec?.hubAcceptsClient === true;
 }
 
+const conditionIs = (mc: KubeObject | undefined, type: string) =>
+  ((mc as ManagedCluster | undefined)?.status?.conditions ?? []).some(
+    (c) => c.type === type && c.status === 'True',
+  );
+
+/**
+ * True when the registration controller has acted on the acceptance: the cluster's namespace and
+ * RBAC are in place (`HubAcceptedManagedCluster`).
+ */
+export function isHubAccepted(mc: KubeObject | undefined): boolean {
+  return conditionIs(mc, 'HubAcceptedManagedCluster');
+}
+
 /** True when the ManagedCluster is accepted, joined and Available. */
 export function isAvailable(mc: KubeObject | undefined): boolean {
-  const conditions = (mc as ManagedCluster | undefined)?.status?.conditions ?? [];
-  const is = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
-  return isAccepted(mc) && is('ManagedClusterJoined') && is(MANAGED_CLUSTER_AVAILABLE);
+  return (
+    isAccepted(mc) && conditionIs(mc, 'ManagedClusterJoined') && conditionIs(mc, MANAGED_CLUSTER_AVAILABLE)
+  );
 }

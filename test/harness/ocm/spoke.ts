@@ -26,6 +26,9 @@ import { ocmBinDir, ocmSpokeCrdDir } from './tools.js';
 
 export const AGENT_NAMESPACE = 'open-cluster-management-agent';
 
+/** Where the agent of a cluster that is not imported logs (it runs as a plain process). */
+export const agentLogFile = (cp: Pick<ControlPlane, 'dir'>) => join(cp.dir, 'klusterlet-agent.log');
+
 export interface OcmSpoke {
   readonly name: string;
   readonly cp: ControlPlane;
@@ -116,7 +119,7 @@ export async function startOcmSpoke(
           '--disable-leader-election',
           `--listen=127.0.0.1:${await freePort()}`,
         ],
-        { logFile: join(cp.dir, `klusterlet-agent.log`) },
+        { logFile: agentLogFile(cp) },
       );
     },
     async stopAgent() {

@@ -5,9 +5,12 @@
 import { eventually } from '../eventually.js';
 import { startImportController } from '../fleet/import-only.js';
 import { describeWorld } from './diagnostics.js';
-import { isAccepted, isAvailable, managedClusterRef } from './managed-cluster.js';
+import { isAccepted, isAvailable, isHubAccepted, managedClusterRef } from './managed-cluster.js';
 import { startOcmHub, type OcmHub, type OcmHubOptions } from './hub.js';
 import { startOcmSpoke, type OcmSpoke, type OcmSpokeOptions } from './spoke.js';
+
+/** What the harness writes on a ManagedCluster it nudges (see startRealWorld). */
+const NUDGED = 'harness.mce-maestro-operator.io/nudged-at';
 
 export interface RealWorld {
   readonly hub: OcmHub;
@@ -55,24 +58,44 @@ export async function startRealWorld(opts: RealWorldOptions = {}): Promise<RealW
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const joinStarted = Date.now();
+    let lastNudge = 0;
     await eventually(
       async () => {
+        const late = Date.now() - joinStarted > 30_000;
+        const nudge = late && Date.now() - lastNudge > 15_000;
         for (const n of names) {
           const ref = managedClusterRef(n);
           const mc = await hub.client.get(ref);
           // The registration controller's auto-approval left a registered cluster unaccepted in
           // CI (its agent forbidden, its ManagedCluster without conditions); after 30 s the
           // harness accepts it as an admin would (`clusteradm accept`), and says so.
-          if (mc && !isAccepted(mc) && Date.now() - joinStarted > 30_000) {
+          if (mc && !isAccepted(mc) && late) {
             console.warn(`${n}: not accepted by auto-approval after 30 s; accepting it as an admin would`);
             await hub.client.patch(ref, { spec: { hubAcceptsClient: true } }, 'merge');
+          } else if (mc && isAccepted(mc) && !isHubAccepted(mc) && nudge) {
+            // Accepted, but the controller has not created its RBAC and said so. One way there
+            // (CI saw the agent forbidden for 78 s; the log did not keep why): each sync of the
+            // cluster fails on a conflict with the other writers of a joining ManagedCluster, and
+            // the work queue doubles the key's delay with each failure. With the agent forbidden
+            // nothing else writes the ManagedCluster, so the next try can be minutes away. An
+            // annotation is an update event, which the controller syncs at once.
+            console.warn(
+              `${n}: accepted but not yet HubAccepted after 30 s; touching it so the controller syncs it`,
+            );
+            await hub.client.patch(
+              ref,
+              { metadata: { annotations: { [NUDGED]: new Date().toISOString() } } },
+              'merge',
+            );
+            lastNudge = Date.now();
           }
           if (!isAvailable(mc)) throw new Error(`${n} is not Available yet`);
         }
         return true;
       },
       {
-        timeout: 90_000,
+        // About 45 s on a loaded 2-core machine; the nudges above need room to work.
+        timeout: 150_000,
         interval: 500,
         message: 'every managed cluster to join and turn Available',
         explain: () => describeWorld(world),
