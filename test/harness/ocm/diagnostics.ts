@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../src/runtime/index.js';
+import type { ManagedProcess } from '../processes.js';
 import type { OcmHub } from './hub.js';
 import { isAccepted, isAvailable, managedClusterRef } from './managed-cluster.js';
 import { AGENT_NAMESPACE, agentLogFile, type OcmSpoke } from './spoke.js';
@@ -76,7 +77,7 @@ export async function describeWorld(world: {
   const logs = join(world.hub.cp.dir, 'ocm');
   for (const [name, program] of world.hub.controllers) {
     // A hub program that died says so: nothing restarts it here, as a Deployment would.
-    out.push(`hub ${name} (${program.running() ? 'running' : `exited: ${await program.exited}`}):`);
+    out.push(`hub ${name} (${await stateOf(program)}):`);
     out.push(...lastLines(join(logs, `${name}.log`), 10, (l) => /^[EW]\d{4}/.test(l)));
   }
   // What the registration controller did about each failing cluster (its Events are log lines:
@@ -91,6 +92,9 @@ export async function describeWorld(world: {
   return out.join('\n');
 }
 
+/** `running`, or how the process ended (its exit code or signal; resolved once it has exited). */
+const stateOf = async (p: ManagedProcess) => (p.running() ? 'running' : `exited: ${await p.exited}`);
+
 async function agentLog(spoke: OcmSpoke): Promise<string[]> {
   const pod = spoke.processKubelet()?.pod(`${AGENT_NAMESPACE}/klusterlet-agent`);
   if (!pod) {
@@ -98,7 +102,7 @@ async function agentLog(spoke: OcmSpoke): Promise<string[]> {
     const agent = spoke.agent();
     if (!agent) return [`cluster ${spoke.name} agent: none`];
     return [
-      `cluster ${spoke.name} agent process: ${agent.running() ? 'running' : `exited: ${await agent.exited}`}`,
+      `cluster ${spoke.name} agent process: ${await stateOf(agent)}`,
       ...lastLines(agentLogFile(spoke.cp), 15),
     ];
   }
